@@ -1,0 +1,26 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+NAV = (
+    ("Hub", "/"),
+    ("Translation map", "/stages/"),
+    ("Checklist", "/checklist/"),
+    ("Mechanisms", "/mechanisms/"),
+    ("Sources", "/sources/"),
+    ("FAQ", "/faq/"),
+)
+
+
+def site(request) -> dict:
+    """Add the site name, navigation, knowledge version and canonical URL."""
+    from celldecide.web.pages.knowledge import current_knowledge
+
+    return {
+        "site_name": settings.SITE_NAME,
+        "nav": NAV,
+        "knowledge_version": current_knowledge().version,
+        "canonical_url": settings.SITE_URL + request.path,
+    }

@@ -1,0 +1,1 @@
+"""Settings split by purpose: `base` (shared), `test`, `production`. Choose with DJANGO_SETTINGS_MODULE."""

@@ -1,0 +1,11 @@
+"""Root URL configuration: one include per app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("celldecide.web.pages.urls")),
+]
+
+handler404 = "celldecide.web.pages.views.not_found"
