@@ -72,3 +72,13 @@ def test_it_gives_the_same_version_for_the_same_files(knowledge_copy):
     assert load_knowledge_uncached(knowledge_copy).version == first
     _break(knowledge_copy / "faqs.yaml", "Yes, a small number", "Yes: a small number")
     assert load_knowledge_uncached(knowledge_copy).version != first
+
+
+def test_it_refuses_a_link_to_a_clinic(knowledge_copy, capsys):
+    _break(
+        knowledge_copy / "faqs.yaml",
+        "check it with that country's regulator.",
+        "check it with that country's regulator, or book at https://example-stem-clinic.test/offer.",
+    )
+    assert main(["kb", "check", "--root", str(knowledge_copy)]) == 1
+    assert "faqs.yaml:go_abroad:-: links to https://example-stem-clinic.test/offer" in capsys.readouterr().err

@@ -150,3 +150,44 @@ def hub_sections_present(kb: Knowledge) -> Iterator[Problem]:
     for slug in ("hub", "patients", "not-this-page", "methodology", "disclosures"):
         if slug not in kb.pages:
             yield _problem(f"pages/{slug}.md", slug, "", "page is missing")
+
+
+_URL = re.compile(r"https?://[^\s)\]>\"']+")
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+@check
+def no_clinic_as_provider(kb: Knowledge) -> Iterator[Problem]:
+    """Links in prose may only point where the project's own sources live, so no clinic is ever linked as a
+    provider; sources themselves come from regulators, registries, journals, institutions and the press."""
+    from urllib.parse import urlsplit
+
+    from celldecide.knowledge.loader import COLLECTIONS
+
+    allowed = {urlsplit(s.url).hostname for s in kb.sources}
+    allowed |= {urlsplit(r.check_url).hostname for r in kb.regulators}
+    allowed |= {urlsplit(r.record_url.replace("{id}", "x")).hostname for r in kb.registries}
+    allowed |= {urlsplit(i.url).hostname for i in kb.all("institutions")}
+    for coll in COLLECTIONS:
+        if coll.name == "sources":
+            continue
+        for entry in kb.all(coll.name):
+            key = getattr(entry, coll.key)
+            for text in _strings(entry.model_dump(mode="json")):
+                for url in _URL.findall(text):
+                    if urlsplit(url).hostname not in allowed:
+                        yield _problem(kb.origin(coll.name, key), key, "", f"links to {url}, which is not a cited source")
+    for slug, page in kb.pages.items():
+        for url in _URL.findall(page.body):
+            if urlsplit(url).hostname not in allowed:
+                yield _problem(f"pages/{slug}.md", slug, "body", f"links to {url}, which is not a cited source")

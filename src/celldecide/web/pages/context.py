@@ -8,9 +8,11 @@ NAV = (
     ("Hub", "/"),
     ("Translation map", "/stages/"),
     ("Checklist", "/checklist/"),
-    ("Mechanisms", "/mechanisms/"),
+    ("Products", "/products/"),
+    ("Conditions", "/conditions/"),
+    ("Regulators", "/regulators/"),
+    ("Red flags", "/red-flags/"),
     ("Sources", "/sources/"),
-    ("FAQ", "/faq/"),
 )
 
 

@@ -6,15 +6,22 @@ from django.contrib.sitemaps import Sitemap
 
 from celldecide.web.pages.knowledge import current_knowledge
 
-STATIC_PATHS = ("/", "/stages/", "/checklist/", "/mechanisms/", "/sources/", "/methodology/", "/disclosures/", "/faq/")
+STATIC_PATHS = (
+    "/", "/stages/", "/checklist/", "/mechanisms/", "/sources/", "/methodology/", "/disclosures/", "/faq/",
+    "/products/", "/conditions/", "/regulators/", "/registries/", "/field-guide/", "/red-flags/",
+)
 
 
 class PagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        frontiers = [f"/frontiers/{f.slug}/" for f in current_knowledge().all("frontiers")]
-        return [*STATIC_PATHS, *frontiers]
+        kb = current_knowledge()
+        frontiers = [f"/frontiers/{f.slug}/" for f in kb.all("frontiers")]
+        products = [f"/products/{p.id}/" for p in kb.products]
+        conditions = [f"/conditions/{c.id}/" for c in kb.conditions]
+        regulators = [f"/regulators/{r.id}/" for r in kb.regulators]
+        return [*STATIC_PATHS, *frontiers, *products, *conditions, *regulators]
 
     def location(self, item: str) -> str:
         return item
