@@ -5,6 +5,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("celldecide.web.api.urls")),
+    path("corrections/", include("celldecide.web.corrections.urls")),
     path("", include("celldecide.web.pages.urls")),
 ]
 

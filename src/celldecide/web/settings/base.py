@@ -22,12 +22,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "celldecide.web.kb",
     "celldecide.web.pages",
+    "celldecide.web.corrections",
+    "celldecide.web.api",
 ]
 
 MIDDLEWARE = [
+    "celldecide.web.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "celldecide.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -35,7 +40,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Lock an admin login out after 5 failures from one address and username, for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "celldecide.web.urls"
 WSGI_APPLICATION = "celldecide.web.wsgi.application"
@@ -78,6 +91,17 @@ SITE_NAME = "CellDecide"
 # A source older than this many days (unless it sets its own window) is due for re-verification.
 SOURCES_REVERIFY_DAYS = 180
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Request bodies: 256 KB at most (a pasted text of 200,000 characters fits); larger ones get 413.
+MAX_REQUEST_BYTES = 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# Rate limits as COUNT/SECONDS per client address (0/60 turns a limit off).
+READ_RATE_LIMIT = env_str("READ_RATE_LIMIT", "30/60")
+CORRECTIONS_RATE_LIMIT = env_str("CORRECTIONS_RATE_LIMIT", "5/3600")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "celldecide"}}
+if env_str("REDIS_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,1 @@
+"""Error reports from readers, reviewed by editors, and the public log of fixes."""

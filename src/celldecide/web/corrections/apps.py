@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CorrectionsConfig(AppConfig):
+    name = "celldecide.web.corrections"
+    label = "corrections"
+    verbose_name = "Corrections"
