@@ -112,12 +112,14 @@ class Layer(Entry):
 
 class RedFlagPattern(Entry):
     """One detection rule: `regex` fires; `near` (if set) must also match within `window` characters of
-    it; `unless` (if set) cancels the match when it matches in the same sentence."""
+    it; `unless` (if set) cancels the match when it matches in the same sentence; `kinds` (if set) limits
+    the rule to texts of those kinds (e.g. a seller's wording, not a report about it)."""
 
     regex: Text
     near: str | None = None
     window: int = Field(default=120, ge=10, le=2000)
     unless: str | None = None
+    kinds: list[Literal["clinic_claim", "headline", "trial_record", "paper", "unknown"]] = Field(default_factory=list)
 
 
 class RedFlag(Entry):
@@ -347,3 +349,67 @@ class Page(Entry):
     description: Text
     body: Text
     sources: list[Id] = Field(default_factory=list)
+
+
+# The patient-facing guides: the consult checklist, the evidence ladder, the glossary, the source map and the
+# side-by-side field guide.
+
+ClinicQuestionCategory = Literal[
+    "product", "source_quality", "condition", "oversight", "evidence", "cost", "if_it_fails", "records_aftercare"
+]
+
+
+class ClinicQuestion(Entry):
+    """A question to ask a clinic before paying, with what a clear and a vague answer sound like."""
+
+    id: Id
+    category: ClinicQuestionCategory
+    question: Text
+    why: Text
+    clear_answer: Text
+    vague_answer: Text
+    start_here: bool = False
+    sources: list[Id] = Field(default_factory=list)
+
+
+class EvidenceRung(Sourced):
+    """One rung of the evidence ladder: what that kind of evidence can and cannot show, with a real example."""
+
+    id: Id
+    n: int = Field(ge=1, le=8)
+    name: Text
+    can_show: Text
+    cannot_show: Text
+    example: Text
+    stage: StageId
+
+
+class GlossaryTerm(Sourced):
+    """A term a patient meets in claims, trial records or regulator pages, defined once in plain words."""
+
+    id: Id
+    term: Text
+    definition: Text
+    not_to_confuse_with: str = ""
+
+
+class SourceKind(Entry):
+    """A kind of source, with the questions it can and cannot answer and where to find the real one."""
+
+    id: Id
+    name: Text
+    can_answer: Text
+    cannot_answer: Text
+    where_to_find: Text
+    sources: list[Id] = Field(default_factory=list)
+
+
+class FieldGuideRow(Sourced):
+    """One aspect of the side-by-side comparison of PRP, BMAC, MSCs and exosomes."""
+
+    id: Id
+    aspect: Text
+    prp: Text
+    bmac: Text
+    msc: Text
+    exosome: Text

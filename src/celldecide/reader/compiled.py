@@ -1,0 +1,276 @@
+"""Compile the knowledge base into matchers, once per knowledge version.
+
+One spaCy blank English pipeline (a light rule tokenizer and the sentencizer) is shared by the process.
+For each knowledge version the gazetteers (cell types, conditions, regulators, products and makers, plus
+the reader's lexicon) become two PhraseMatchers: short acronyms written in capitals match exactly ("MS",
+"ALS", "IV"), everything else by lower case. Registry ids come from `knowledge.registries` through
+`celldecide.registry.ids`; red-flag rules are compiled with their literal gates.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
+
+from celldecide.reader.cues import CUES
+from celldecide.reader.fastre import GatedPattern, GateSet
+from celldecide.reader.lexicon import COUNTED_PEOPLE, LEXICON, TIME_UNITS
+from celldecide.registry.ids import IdMatcher
+
+# A light tokenizer: split off quotes and brackets, split on hyphens, slashes and dashes inside words.
+# spaCy's default English rules are far slower and their special cases buy nothing for phrase lookup.
+_PREFIX = re.compile(r"""^[\[\(\{"'“‘’”«<*•·]""")
+_SUFFIX = re.compile(r"""(?:'s|’s|[\]\)\}"'“‘’”»>,.;:!?%*®™])$""")
+_INFIX = re.compile(r"""[-/–—:;()\[\]"“”=+×®™]|(?<![0-9]),|,(?![0-9])|\.(?=[A-Za-z]{2})""")
+
+# Abbreviations whose full stop does not end a sentence.
+_ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "Dr.", "Drs.", "Prof.", "Mr.", "Mrs.", "Ms.", "St.", "Inc.", "Ltd.", "Co.",
+                  "Corp.", "e.g.", "i.e.", "vs.", "No.", "approx.", "et al.", "Fig.", "Jan.", "Feb.", "Aug.", "Sept.",
+                  "Oct.", "Nov.", "Dec.", "U.S.A.", "D.C.", "Ph.D.", "M.D.")
+_ABBREVIATION = re.compile("^(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS if " " not in a) + ")$")
+_ACRONYM = re.compile(r"^[A-Za-z0-9+\-]{1,6}s?$")
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """Return the shared blank English pipeline: the rule tokenizer and the sentencizer."""
+    pipeline = spacy.blank("en")
+    pipeline.tokenizer = Tokenizer(
+        pipeline.vocab,
+        rules={},
+        # A token_match keeps "U.S." whole without special-case rules, which would disable the token cache.
+        token_match=_ABBREVIATION.match,
+        prefix_search=_PREFIX.search,
+        suffix_search=_SUFFIX.search,
+        infix_finditer=_INFIX.finditer,
+    )
+    pipeline.add_pipe("sentencizer")
+    return pipeline
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """One compiled red-flag pattern."""
+
+    flag: str
+    index: int
+    regex: GatedPattern
+    near: GatedPattern | None
+    window: int
+    unless: re.Pattern[str] | None
+    kinds: frozenset[str]
+    regex_slot: int = 0  # positions of this rule's patterns in `Compiled.flag_gates`
+    near_slot: int | None = None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Everything the reader derives from one knowledge version."""
+
+    version: str
+    phrases_exact: PhraseMatcher
+    phrases_lower: PhraseMatcher
+    matcher: Matcher
+    labels: dict[int, tuple[str, str]]
+    registry_ids: IdMatcher
+    registry_patterns: tuple[tuple[str, GatedPattern], ...]
+    flags: tuple[FlagRule, ...]
+    flag_gates: GateSet
+    cue_slots: dict[str, int]
+    flag_entries: dict[str, Any]
+    products: dict[str, Any]
+    cell_type_ids: frozenset[str]
+    condition_categories: dict[str, str]
+    stage_names: dict[int, str]
+    checklist: dict[str, Any]
+
+
+def _is_exact(phrase: str) -> bool:
+    """Return True for short phrases written with capitals ("MS", "iPSC"): matched case-sensitively."""
+    return bool(_ACRONYM.match(phrase)) and any(ch.isupper() for ch in phrase)
+
+
+def _variants(phrase: str) -> set[str]:
+    """Return a phrase with its simple singular/plural partner and both apostrophes."""
+    out = {phrase}
+    if phrase.endswith(" cells"):
+        out.add(phrase[:-1])
+    elif phrase.endswith(" cell"):
+        out.add(phrase + "s")
+    for form in list(out):
+        # "iPS-derived" and "iPS derived", "cord-blood" and "cord blood" are the same phrase.
+        if "-" in form and len(form) > 6:
+            out.add(form.replace("-", " "))
+        elif " " in form and len(form.split()) == 2 and len(form) > 8:
+            out.add(form.replace(" ", "-"))
+    for form in list(out):
+        if "'" in form:
+            out.add(form.replace("'", "’"))
+        if "’" in form:
+            out.add(form.replace("’", "'"))
+    return out
+
+
+def _gazetteer(knowledge: Any) -> dict[str, set[str]]:
+    """Return label -> phrases from the knowledge base and the lexicon."""
+    entries: dict[str, set[str]] = {}
+
+    def add(label: str, phrases) -> None:
+        bucket = entries.setdefault(label, set())
+        for phrase in phrases:
+            if phrase and phrase.strip():
+                bucket |= _variants(phrase.strip())
+
+    for cell in knowledge.cell_types:
+        add(f"cell_type:{cell.id}", cell.synonyms)
+    for condition in knowledge.conditions:
+        add(f"condition:{condition.id}", [condition.name, *condition.synonyms])
+    for regulator in knowledge.regulators:
+        add(f"regulator:{regulator.id}", [regulator.short_name, *regulator.aliases])
+    for product in knowledge.products:
+        names = [product.name, *product.aliases]
+        if product.nonproprietary_name:
+            names.append(product.nonproprietary_name)
+        add(f"product:{product.id}", names)
+        add("maker:named", [product.maker])
+    for label, phrases in LEXICON.items():
+        add(f"lex:{label}", phrases)
+    # Words that can end a count or a duration: the token Matcher only runs on sentences holding one.
+    add("lex:count_anchor", [*COUNTED_PEOPLE, *TIME_UNITS, "n", "n="])
+    return entries
+
+
+def _registry_patterns(knowledge: Any) -> tuple[tuple[str, GatedPattern], ...]:
+    """Compile each registry's `id_pattern` as `celldecide.registry.ids` does, with a literal gate."""
+    return tuple(
+        (registry.id, GatedPattern.compile(rf"(?<![A-Za-z0-9])(?:{registry.id_pattern})(?![A-Za-z0-9])"))
+        for registry in knowledge.registries
+        if registry.id_pattern
+    )
+
+
+def _token_patterns(matcher: Matcher) -> None:
+    """Add the token patterns: counted people ("12 patients", "n = 30") and durations ("18 months")."""
+    number = {"LIKE_NUM": True}
+    # Words allowed between a number and the people it counts ("12 elderly patients"), not "one day help patients".
+    between = {"IS_ALPHA": True, "OP": "?", "LOWER": {"NOT_IN": [
+        "of", "and", "or", "per", "million", "billion", "day", "days", "week", "weeks", "month", "months", "year",
+        "years", "time", "times", "help", "helps", "helped", "could", "may", "will", "in", "for", "to", "the"]}}
+    matcher.add("count:people", [[number, between, between, {"LOWER": {"IN": list(COUNTED_PEOPLE)}}]])
+    # "a 25-year-old woman": one person described, the number is an age.
+    matcher.add(
+        "count:one_person",
+        [[{"LOWER": {"IN": ["a", "an", "one"]}}, number, {"ORTH": "-"}, {"LOWER": "year"}, {"ORTH": "-"},
+          {"LOWER": "old"}, {"LOWER": {"IN": ["man", "woman", "boy", "girl", "patient", "father", "mother"]}}]],
+    )
+    matcher.add(
+        "count:n",
+        [[{"LOWER": "n"}, {"ORTH": "="}, number], [{"LOWER": {"IN": ["n", "n="]}}, {"ORTH": "=", "OP": "?"}, number]],
+    )
+    matcher.add(
+        "duration",
+        [
+            [number, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": list(TIME_UNITS)}}],
+            [{"LOWER": {"IN": ["days", "weeks", "months", "years"]}}, number],
+        ],
+    )
+
+
+def _flag_rules(knowledge: Any) -> tuple[tuple[FlagRule, ...], GateSet, dict[str, int]]:
+    """Compile every red-flag pattern and the reader's cues into one gate set that finds all their candidate
+    positions with one scan of a text; return the rules, the gate set and where each cue sits in it."""
+    rules: list[FlagRule] = []
+    gated: list[GatedPattern] = []
+
+    def slot(pattern: GatedPattern) -> int:
+        gated.append(pattern)
+        return len(gated) - 1
+
+    for flag in knowledge.red_flags:
+        for index, pattern in enumerate(flag.patterns):
+            regex = GatedPattern.compile(pattern.regex)
+            near = GatedPattern.compile(pattern.near) if pattern.near else None
+            rules.append(
+                FlagRule(
+                    flag=flag.id,
+                    index=index,
+                    regex=regex,
+                    near=near,
+                    window=pattern.window,
+                    unless=re.compile(pattern.unless, re.IGNORECASE) if pattern.unless else None,
+                    kinds=frozenset(getattr(pattern, "kinds", ()) or ()),
+                    regex_slot=slot(regex),
+                    near_slot=slot(near) if near is not None else None,
+                )
+            )
+    cue_slots = {name: slot(GatedPattern.compile(pattern.pattern)) for name, pattern in CUES.items()}
+    return tuple(rules), GateSet(gated), cue_slots
+
+
+def compile_knowledge(knowledge: Any) -> Compiled:
+    """Build the matchers for one knowledge base (use `compiled_for`, which caches)."""
+    pipeline = nlp()
+    exact = PhraseMatcher(pipeline.vocab, attr="ORTH")
+    lower = PhraseMatcher(pipeline.vocab, attr="LOWER")
+    labels: dict[int, tuple[str, str]] = {}
+    for label, phrases in _gazetteer(knowledge).items():
+        kind, _, value = label.partition(":")
+        key = pipeline.vocab.strings.add(label)
+        labels[key] = (kind, value)
+        exact_docs = [pipeline.make_doc(p) for p in sorted(phrases) if _is_exact(p)]
+        lower_docs = [pipeline.make_doc(p) for p in sorted(phrases) if not _is_exact(p)]
+        if exact_docs:
+            exact.add(label, exact_docs)
+        if lower_docs:
+            lower.add(label, lower_docs)
+    flag_rules, flag_gates, cue_slots = _flag_rules(knowledge)
+    matcher = Matcher(pipeline.vocab)
+    _token_patterns(matcher)
+    for label in ("count:people", "count:one_person", "count:n", "duration"):
+        kind, _, value = label.partition(":")
+        labels[pipeline.vocab.strings[label]] = (kind, value or kind)
+    return Compiled(
+        version=knowledge.version,
+        phrases_exact=exact,
+        phrases_lower=lower,
+        matcher=matcher,
+        labels=labels,
+        registry_ids=IdMatcher.from_registries(knowledge.registries),
+        registry_patterns=_registry_patterns(knowledge),
+        flags=flag_rules,
+        flag_gates=flag_gates,
+        cue_slots=cue_slots,
+        flag_entries={f.id: f for f in knowledge.red_flags},
+        products={p.id: p for p in knowledge.products},
+        cell_type_ids=frozenset(c.id for c in knowledge.cell_types),
+        condition_categories={c.id: c.category for c in knowledge.conditions},
+        stage_names={s.n: s.name for s in knowledge.stages},
+        checklist={q.id: q for q in knowledge.checklist},
+    )
+
+
+_cache: dict[str, Compiled] = {}
+_lock = threading.Lock()
+
+
+def compiled_for(knowledge: Any) -> Compiled:
+    """Return the compiled matchers for `knowledge`, building them once per knowledge version."""
+    key = knowledge.version
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        found = _cache.get(key)
+        if found is None:
+            if len(_cache) > 8:  # a long-lived process that reloads knowledge keeps only recent versions
+                _cache.clear()
+            found = _cache[key] = compile_knowledge(knowledge)
+        return found
