@@ -11,7 +11,7 @@ DEPS_HASH := $(shell cat pyproject.toml requirements/constraints.txt | sha1sum |
 STAMP := $(VENV)/.installed-$(DEPS_HASH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test test-sqlite test-postgres check clean
+.PHONY: install run test test-sqlite test-postgres browser-deps check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,18 @@ install: $(STAMP)
 run: install
 	$(BIN)/python -m celldecide.web.manage migrate --noinput
 	$(BIN)/celldecide kb load
+	$(BIN)/celldecide trials import data/sample-trials --json
 	DJANGO_SETTINGS_MODULE=celldecide.web.settings.dev $(BIN)/gunicorn celldecide.web.wsgi:application \
 	  --bind $(HOST):$(PORT) --workers 2 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## Run the whole suite: SQLite first, then the database tests again on PostgreSQL.
-test: install
+test: install browser-deps
 	$(BIN)/python -m pytest
 	$(BIN)/python tests/run_postgres.py
+
+## Debian's chromium and axe-core for the browser tests (installed once; see tests/browser/install.sh).
+browser-deps:
+	@bash tests/browser/install.sh
 
 test-sqlite: install
 	$(BIN)/python -m pytest

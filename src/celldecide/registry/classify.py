@@ -52,6 +52,28 @@ class _Term:
     frontiers: tuple[str, ...]
     area: str | None
     pattern: re.Pattern[str]
+    # The first word of each phrase, case-folded; None when a phrase has no plain first word to look for.
+    first_words: frozenset[str] | None = None
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _first_words(phrases: Iterable[str]) -> frozenset[str] | None:
+    """Return the word each phrase must start with, as the text's words are split; None if unknown.
+
+    A phrase matches only as a whole word at its start (see `_phrase_pattern`), so
+    its first run of ASCII letters and digits is a whole word of any text it is
+    found in: a text without any of these words cannot match the term.
+    """
+    words = set()
+    for phrase in phrases:
+        folded = phrase.strip().casefold()
+        first = _WORDS.match(folded)
+        if first is None:
+            return None
+        words.add(first.group(0))
+    return frozenset(words) or None
 
 
 def _field(entry: Any, name: str) -> Any:
@@ -86,6 +108,12 @@ class CellVocabulary:
     def __init__(self, terms: Iterable[_Term], frontiers_of: Mapping[str, tuple[str, ...]]) -> None:
         self._terms = tuple(terms)
         self._frontiers_of = dict(frontiers_of)
+        # Index terms by their first words so a text is matched only against terms it could contain.
+        self._always = tuple(i for i, term in enumerate(self._terms) if term.first_words is None)
+        self._by_word: dict[str, list[int]] = {}
+        for index, term in enumerate(self._terms):
+            for word in term.first_words or ():
+                self._by_word.setdefault(word, []).append(index)
 
     @classmethod
     def from_knowledge(
@@ -112,9 +140,19 @@ class CellVocabulary:
         terms: list[_Term] = []
         for entry in cell_entries:
             type_id = _field(entry, "id")
-            pattern = _phrase_pattern(_field(entry, "synonyms") or ())
+            synonyms = _field(entry, "synonyms") or ()
+            pattern = _phrase_pattern(synonyms)
             if pattern is not None:
-                terms.append(_Term(cell_type=type_id, product=None, frontiers=(), area=None, pattern=pattern))
+                terms.append(
+                    _Term(
+                        cell_type=type_id,
+                        product=None,
+                        frontiers=(),
+                        area=None,
+                        pattern=pattern,
+                        first_words=_first_words(s for s in synonyms if s and s.strip()),
+                    )
+                )
         for entry in products:
             names = [_field(entry, "name"), _field(entry, "nonproprietary_name"), *(_field(entry, "aliases") or ())]
             pattern = _phrase_pattern(n for n in names if n)
@@ -129,13 +167,19 @@ class CellVocabulary:
                         frontiers=(frontier,) if frontier else (),
                         area=_field(entry, "area"),
                         pattern=pattern,
+                        first_words=_first_words(n for n in names if n and n.strip()),
                     )
                 )
         return cls(terms, {k: tuple(v) for k, v in frontiers_of.items()})
 
     def matches(self, text: str, *, field: str) -> Iterator[tuple[_Term, Evidence]]:
         """Yield every vocabulary term found in one field's text, with its evidence."""
-        for term in self._terms:
+        words = set(_WORDS.findall(text.casefold()))
+        candidates = set(self._always)
+        for word in words.intersection(self._by_word):
+            candidates.update(self._by_word[word])
+        for index in sorted(candidates):
+            term = self._terms[index]
             found = term.pattern.search(text)
             if found:
                 yield term, Evidence(cell_type=term.cell_type, field=field, phrase=found.group(0))
@@ -203,6 +247,8 @@ def classify_cells(record: TrialRecord, *, vocabulary: CellVocabulary) -> CellCl
 
 def _cel_names(text: str) -> list[str]:
     """Return nonproprietary cell-therapy names (the "-cel" stem) in a text."""
+    if "cel" not in text.casefold():
+        return []
     return [m.group(0) for m in _CEL_STEM.finditer(text) if m.group(1).lower() not in _NOT_CEL_NAMES]
 
 
@@ -245,6 +291,8 @@ _SELF_PAY = re.compile(
     r"(?:the\s+)?(?:patient|participant|subject)",
     re.IGNORECASE,
 )
+# Every alternative of _SELF_PAY contains one of these words; a text without them is not searched.
+_SELF_PAY_WORDS = ("fund", "pay", "pocket", "charge", "cost", "expense", "fee")
 _CLINIC_SPONSOR = re.compile(
     r"(?:stem\s+cell|regenerative|wellness|anti-?aging|longevity|cellular\s+medicine)"
     r"[\w\s&,.'-]{0,40}?\b(?:clinic|center|centre|institute|group|llc|inc|ltd|s\.?a\.?|lab)\b",
@@ -278,7 +326,9 @@ def pay_to_participate_hint(record: TrialRecord) -> PayToParticipateHint:
         t for i in record.interventions for t in (i.name, i.description)
     ]
     for text in texts:
-        found = _SELF_PAY.search(text or "")
+        if not text or not any(word in text.casefold() for word in _SELF_PAY_WORDS):
+            continue
+        found = _SELF_PAY.search(text)
         if found:
             reasons.append(HintReason("self_pay_wording", f"the registration says {found.group(0)!r}"))
             break
@@ -303,3 +353,31 @@ def pay_to_participate_hint(record: TrialRecord) -> PayToParticipateHint:
     else:
         level = "none"
     return PayToParticipateHint(level=level, reasons=tuple(reasons))
+
+
+class ConditionVocabulary:
+    """The knowledge base's conditions (names and synonyms) compiled for matching registered condition names."""
+
+    def __init__(self, patterns: Iterable[tuple[str, re.Pattern[str]]]) -> None:
+        self._patterns = tuple(patterns)
+
+    @classmethod
+    def from_knowledge(cls, conditions: Iterable[Any]) -> ConditionVocabulary:
+        """Compile each condition's name and synonyms as whole phrases (acronyms keep their case)."""
+        patterns = []
+        for entry in conditions:
+            phrases = [_field(entry, "name"), *(_field(entry, "synonyms") or ())]
+            pattern = _phrase_pattern(p for p in phrases if p)
+            if pattern is not None:
+                patterns.append((_field(entry, "id"), pattern))
+        return cls(patterns)
+
+    def ids_in(self, text: str) -> tuple[str, ...]:
+        """Return the ids of the knowledge conditions a registered condition names, in knowledge order.
+
+        >>> vocabulary = ConditionVocabulary.from_knowledge(
+        ...     [{"id": "knee_osteoarthritis", "name": "Knee osteoarthritis", "synonyms": ["knee OA"]}])
+        >>> vocabulary.ids_in("Knee Osteoarthritis, Grade 2"), vocabulary.ids_in("Hip osteoarthritis")
+        (('knee_osteoarthritis',), ())
+        """
+        return tuple(condition for condition, pattern in self._patterns if pattern.search(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Precision = Literal["day", "month", "year"]
@@ -140,7 +140,7 @@ class TrialRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict; tuples become lists, nested records become dicts."""
-        return _plain(asdict(self))
+        return _plain_fields(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrialRecord:
@@ -170,19 +170,31 @@ class TrialRecord:
         The format the record was read from is left out on purpose: the same
         trial read from a v2 export and from a paged response is unchanged.
         """
-        data = self.to_dict()
-        data.pop("source_format", None)
-        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return record_hash(self.to_dict())
+
+
+def record_hash(data: dict[str, Any]) -> str:
+    """Return the content hash of a record's `to_dict()` output (what `TrialRecord.content_hash` returns).
+
+    An importer that already holds the dict hashes it without converting the record twice.
+    """
+    content = {k: v for k, v in data.items() if k != "source_format"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 _TUPLE_OF_STR = ("secondary_ids", "phases", "conditions", "keywords", "collaborators", "countries")
 
 
-def _plain(value: Any) -> Any:
-    """Turn tuples into lists recursively so the dict serializes as JSON arrays."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+def _plain_fields(value: Any) -> Any:
+    """Convert a record to plain dicts and lists, field by field in declaration order.
+
+    Same output as `dataclasses.asdict` with tuples as lists, without its deep
+    copies, which are needless for frozen records of strings and dominated import time.
+    """
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is not None:
+        return {name: _plain_fields(getattr(value, name)) for name in names}
+    if isinstance(value, tuple):
+        return [_plain_fields(v) for v in value]
     return value

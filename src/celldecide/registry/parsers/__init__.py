@@ -18,7 +18,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "detect_format",
     "parse_bytes",
     "parse_path",
+    "parse_v2_studies",
 ]
 
 FORMATS: tuple[str, ...] = (
@@ -158,6 +159,18 @@ def parse_bytes(
     fmt = detect_format(data)
     matcher = ids or default_matcher()
     return _PARSERS[fmt](data, matcher, max_bytes, source)
+
+
+def parse_v2_studies(
+    studies: Iterable[Any],
+    *,
+    ids: IdMatcher | None = None,
+    source: str | None = None,
+) -> Iterator[ParseResult]:
+    """Yield a record or a rejection for each API v2 `Study` object already decoded (e.g. by the client)."""
+    matcher = ids or default_matcher()
+    build = lambda s: ctgov_v2.record_from_study(s, ids=matcher, source_format="ctgov_v2_page")  # noqa: E731
+    return _results(enumerate(studies), build, ctgov_v2.study_id, source, matcher)
 
 
 def _results(
