@@ -58,6 +58,11 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection("borrowing", "borrowing.yaml", schemas.Borrowing),
     Collection("faqs", "faqs.yaml", schemas.Faq),
     Collection("planned_pages", "planned_pages.yaml", schemas.PlannedPage, key="slug"),
+    Collection("clinic_questions", "clinic_questions.yaml", schemas.ClinicQuestion),
+    Collection("evidence_ladder", "evidence_ladder.yaml", schemas.EvidenceRung),
+    Collection("glossary", "glossary.yaml", schemas.GlossaryTerm),
+    Collection("source_map", "source_map.yaml", schemas.SourceKind),
+    Collection("field_guide", "field_guide.yaml", schemas.FieldGuideRow),
 )
 COLLECTION_BY_NAME = {c.name: c for c in COLLECTIONS}
 
