@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("celldecide.web.api.urls")),
     path("corrections/", include("celldecide.web.corrections.urls")),
+    path("", include("celldecide.web.readings.urls")),
+    path("trials/", include("celldecide.web.trials.urls")),
     path("", include("celldecide.web.pages.urls")),
 ]
 

@@ -14,6 +14,7 @@ from celldecide.web.api.schemas import (
     ErrorOut,
     ProductOut,
     ProductSummary,
+    ReadIn,
     RegulatorOut,
 )
 from celldecide.web.pages.knowledge import current_knowledge
@@ -113,3 +114,40 @@ def regulators(request: HttpRequest):
         {**r.model_dump(mode="json", include=set(RegulatorOut.model_fields) - {"url"}), "url": f"/regulators/{r.id}/"}
         for r in current_knowledge().regulators
     ]
+
+
+@api.post(
+    "/read",
+    response={200: dict, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    tags=["reader"],
+    summary="Read a text or a public URL",
+)
+def read(request: HttpRequest, body: ReadIn):
+    """Return a reading (`celldecide.reading/1`, see the reading schema) of `text`, or of the page at `url`.
+
+    Give exactly one of the two. Nothing is stored or logged. Limited per client address; over the limit the
+    answer is 429 with Retry-After.
+    """
+    from django.conf import settings
+
+    from celldecide.fetch.errors import FetchError
+    from celldecide.reader import ReaderInputError
+    from celldecide.web.ratelimit import Limit, hit
+    from celldecide.web.readings.services import reading_make
+
+    if (body.text is None) == (body.url is None):
+        raise errors.ApiError(400, errors.BAD_REQUEST, "Give exactly one of 'text' or 'url'.")
+    retry = hit(request, scope="read", limit=Limit.parse(settings.READ_RATE_LIMIT))
+    if retry is not None:
+        raise errors.ApiError(
+            429, errors.RATE_LIMITED, f"Too many readings from this address; try again in {retry} s.",
+            headers={"Retry-After": str(retry)},
+        )
+    try:
+        made = reading_make(text=body.text, url=body.url)
+    except ReaderInputError as exc:
+        status = 413 if exc.code == errors.TEXT_TOO_LONG else 400
+        raise errors.ApiError(status, exc.code, str(exc)) from None
+    except FetchError as exc:
+        raise errors.ApiError(400, errors.URL_REFUSED, exc.message, detail={"reason": exc.code}) from None
+    return made.reading

@@ -23,6 +23,7 @@ urlpatterns = [
     path("registries/", catalog.registry_list, name="registry_list"),
     path("field-guide/", catalog.field_guide, name="field_guide"),
     path("red-flags/", catalog.red_flags, name="red_flags"),
+    path("search", views.search, name="search"),
     path("robots.txt", views.robots, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PagesSitemap}}, name="sitemap"),
 ]

@@ -201,3 +201,29 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
         status=404,
     )
     return response
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Search products, conditions, regulators, cell types, red flags, pages and registered trials."""
+    from celldecide.web.pages.search import site_search
+
+    query = request.GET.get("q", "").strip()[:200]
+    hits = site_search(kb=current_knowledge(), query=query) if query else []
+    trials = _trial_hits(query) if query else None
+    return _page(
+        request,
+        "pages/search.html",
+        title=f"Search: {query}" if query else "Search",
+        description="Search CellDecide's products, conditions, regulators, pages and registered trials.",
+        query=query,
+        hits=hits,
+        trials=trials,
+    )
+
+
+def _trial_hits(query: str):
+    """Return the first page of registered trials matching `query` (the registry's full-text selector)."""
+    from celldecide.web.trials.selectors import trial_search
+
+    return trial_search(text=query)

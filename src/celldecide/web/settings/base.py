@@ -25,8 +25,10 @@ INSTALLED_APPS = [
     "axes",
     "celldecide.web.kb",
     "celldecide.web.pages",
+    "celldecide.web.trials",
     "celldecide.web.corrections",
     "celldecide.web.api",
+    "celldecide.web.readings",
 ]
 
 MIDDLEWARE = [

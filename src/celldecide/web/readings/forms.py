@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+
+from celldecide.reader import MAX_CHARS
+
+
+class ReadForm(forms.Form):
+    """Paste text, or give a public URL; one of the two."""
+
+    text = forms.CharField(
+        label="Paste the claim", required=False, max_length=MAX_CHARS, strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text="A clinic page, a headline, a press release or a trial record. Plain text or HTML.",
+    )
+    url = forms.URLField(
+        label="Or give a public web address", required=False, max_length=2000, assume_scheme="https",
+        help_text="CellDecide fetches the page once, reads it, and keeps nothing.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        text, url = (data.get("text") or "").strip(), data.get("url")
+        if not text and not url:
+            raise forms.ValidationError("Paste a text or give a web address to read.")
+        if text and url:
+            raise forms.ValidationError("Give either a text or a web address, not both.")
+        return data
