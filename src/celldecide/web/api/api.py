@@ -16,6 +16,8 @@ from celldecide.web.api.schemas import (
     ProductSummary,
     ReadIn,
     RegulatorOut,
+    TrialOut,
+    TrialPage,
 )
 from celldecide.web.pages.knowledge import current_knowledge
 
@@ -114,6 +116,55 @@ def regulators(request: HttpRequest):
         {**r.model_dump(mode="json", include=set(RegulatorOut.model_fields) - {"url"}), "url": f"/regulators/{r.id}/"}
         for r in current_knowledge().regulators
     ]
+
+
+@api.get("/trials", response={200: TrialPage, 422: ErrorOut}, tags=["registry"], summary="Search registered trials")
+def trials(
+    request: HttpRequest,
+    q: str | None = None,
+    condition: str | None = None,
+    cell_type: str | None = None,
+    phase: str | None = None,
+    status: str | None = None,
+    country: str | None = None,
+    page: int = 1,
+):
+    """Return one page (20) of registered trials matching the words of `q` and every filter, with facet counts.
+
+    Filters take facet values as the facets list them: a phase ("1/2"), a status ("recruiting"), a cell-type id
+    ("msc"), a country or a condition as registered. A registration is a record, not a recommendation.
+    """
+    from celldecide.web.trials.selectors import trial_search
+
+    for name, value in (("q", q), ("condition", condition), ("country", country)):
+        if value is not None and len(value) > 200:
+            raise errors.ApiError(422, errors.VALIDATION_ERROR, f"'{name}' is longer than 200 characters.")
+    if not 1 <= page <= 10_000:
+        raise errors.ApiError(422, errors.VALIDATION_ERROR, "'page' must be between 1 and 10000.")
+    found = trial_search(text=q, condition=condition, cell_type=cell_type, phase=phase, status=status,
+                         country=country, page=page)  # fmt: skip
+    return found.to_dict()
+
+
+@api.get(
+    "/trials/{registry}/{trial_id}", response={200: TrialOut, 404: ErrorOut}, tags=["registry"], summary="One trial"
+)
+def trial(request: HttpRequest, registry: str, trial_id: str):
+    """Return one stored registration: its normalized record, its cell-therapy classification and the
+    pay-to-participate hint with its reasons (a hint, never a verdict)."""
+    from celldecide.web.trials.selectors import trial_get, trial_summary
+
+    found = trial_get(registry=registry, trial_id=trial_id)
+    if found is None:
+        raise _not_found("trial", f"{registry}/{trial_id}")
+    return {
+        **trial_summary(found),
+        "cell_types": list(found.cell_types),
+        "frontiers": list(found.frontiers),
+        "products": list(found.products),
+        "pay_to_participate_hint": {"level": found.pay_hint_level, "reasons": list(found.pay_hint_reasons)},
+        "record": found.record,
+    }
 
 
 @api.post(

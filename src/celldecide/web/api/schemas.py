@@ -81,3 +81,50 @@ class ReadIn(Schema):
 
     text: str | None = Field(default=None, description="The text to read: plain text or HTML, at most 200,000 characters.")
     url: str | None = Field(default=None, description="A public http(s) URL to fetch and read instead of text.")
+
+
+class TrialSummary(Schema):
+    registry: str
+    id: str
+    title: str
+    status: str | None
+    phases: list[str]
+    enrollment: int | None
+    sponsor: str | None
+    url: str | None = Field(description="The trial's page on its registry's own site.")
+    local_url: str
+    is_cell_therapy: bool
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class TrialPage(Schema):
+    text: str
+    filters: dict[str, str]
+    total: int
+    page: int
+    pages: int
+    trials: list[TrialSummary]
+    facets: dict[str, list[FacetValueOut]]
+
+
+class PayReasonOut(Schema):
+    code: str
+    detail: str
+
+
+class PayHintOut(Schema):
+    level: str = Field(description="How strongly the registration suggests patients pay to take part: none, weak or strong.")
+    reasons: list[PayReasonOut]
+
+
+class TrialOut(TrialSummary):
+    cell_types: list[str]
+    frontiers: list[str]
+    products: list[str]
+    pay_to_participate_hint: PayHintOut
+    record: dict

@@ -24,18 +24,25 @@ class Segment:
 
 
 def segments(text: str, marks: list[tuple[int, int, str]]) -> list[Segment]:
-    """Split `text` at every mark boundary; each segment lists the flags covering it.
+    """Split `text` where the set of flags covering it changes; each segment lists the flags covering it.
+
+    Overlapping quotes of one flag ("95% success" and "success rate") make one segment, not three.
 
     >>> [(s.text, s.flags) for s in segments("abcdef", [(1, 3, "x"), (2, 5, "y")])]
     [('a', []), ('b', ['x']), ('c', ['x', 'y']), ('de', ['y']), ('f', [])]
+    >>> [(s.text, s.flags) for s in segments("abcdef", [(1, 3, "x"), (2, 5, "x")])]
+    [('a', []), ('bcde', ['x']), ('f', [])]
     """
     cuts = sorted({0, len(text), *(s for s, _, _ in marks), *(e for _, e, _ in marks)})
-    out = []
+    out: list[Segment] = []
     for start, end in zip(cuts, cuts[1:]):
         if start >= end:
             continue
         flags = sorted({f for s, e, f in marks if s <= start and end <= e})
-        out.append(Segment(text[start:end], flags))
+        if out and out[-1].flags == flags:  # the cuts are contiguous: extend the previous segment
+            out[-1].text += text[start:end]
+        else:
+            out.append(Segment(text[start:end], flags))
     return out
 
 
@@ -50,6 +57,17 @@ def highlighted(text: str, marks: list[tuple[int, int, str]], names: dict[str, s
         else:
             parts.append(body)
     return mark_safe("".join(parts))
+
+
+def _trial(cited: dict[str, Any]) -> dict[str, Any]:
+    """A cited trial with what the local registry knows of it (title, status, its page here) when stored."""
+    record = cited.get("record") or {}
+    return {
+        **cited,
+        "title": record.get("title"),
+        "status": record.get("status"),
+        "local_url": record.get("local_url"),
+    }
 
 
 def present(reading: dict[str, Any], kb: Knowledge) -> dict[str, Any]:
@@ -85,6 +103,6 @@ def present(reading: dict[str, Any], kb: Knowledge) -> dict[str, Any]:
         "stage_names": {s.n: s.name for s in kb.stages},
         "gap": gap,
         "products": reading["matches"]["products"],
-        "trials": reading["matches"]["trials"],
+        "trials": [_trial(t) for t in reading["matches"]["trials"]],
         "authorization": reading["matches"]["authorization"],
     }
