@@ -75,9 +75,10 @@ def run_read(args: argparse.Namespace) -> int:
         return run_batch(args)
     if args.out:
         raise UsageError("--out is only used with --batch")
-    if not args.file:
+    if not args.file and sys.stdin.isatty():
         raise UsageError("give a FILE to read, '-' for standard input, or --batch INPUT --out OUT.jsonl")
-    data = _input_bytes(args.file)
+    data = _input_bytes(args.file or "-")  # piped input needs no '-'
+
     try:
         reading = _reader()(data)
     except ReaderInputError as exc:
