@@ -57,7 +57,10 @@ def _reader():
 
 def _input_bytes(name: str) -> bytes:
     if name == "-":
-        return sys.stdin.buffer.read()
+        try:
+            return sys.stdin.buffer.read()
+        except (OSError, AttributeError) as exc:
+            raise UsageError(f"could not read standard input ({exc}); give a FILE to read") from None
     path = Path(name)
     if not path.exists() or path.is_dir():
         raise UsageError(f"{name}: no such file")
