@@ -106,9 +106,10 @@ def references_resolve(kb: Knowledge) -> Iterator[Problem]:
         yield from refs("conditions", condition.id, "products", condition.products, "products")
         yield from refs("conditions", condition.id, "typical_red_flags", condition.typical_red_flags, "red_flags")
     for slug, page in kb.pages.items():
-        for source in page.sources:
-            if source not in ids["sources"]:
-                yield _problem(f"pages/{slug}.md", slug, "sources", f"unknown source id {source!r}")
+        for field, target in (("sources", "sources"), ("products", "products"), ("conditions", "conditions")):
+            for value in getattr(page, field):
+                if value not in ids[target]:
+                    yield _problem(f"pages/{slug}.md", slug, field, f"unknown {target[:-1]} id {value!r}")
 
 
 @check

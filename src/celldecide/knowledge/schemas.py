@@ -342,13 +342,20 @@ class PlannedPage(Entry):
 
 
 class Page(Entry):
-    """A Markdown prose page: `slug` and `title` from its front matter, `body` the Markdown text."""
+    """A Markdown prose page: `slug` and `title` from its front matter, `body` the Markdown text.
+
+    A deeper page may name the hub frontier it expands and the products and conditions it discusses, so the site
+    can link them both ways.
+    """
 
     slug: Slug
     title: Text
     description: Text
     body: Text
     sources: list[Id] = Field(default_factory=list)
+    frontier: FrontierId | None = None
+    products: list[Id] = Field(default_factory=list)
+    conditions: list[Id] = Field(default_factory=list)
 
 
 # The patient-facing guides: the consult checklist, the evidence ladder, the glossary, the source map and the
@@ -359,8 +366,38 @@ ClinicQuestionCategory = Literal[
 ]
 
 
+# What a specific answer to a clinic question contains; `celldecide.reader.answers` has one recognizer for each.
+AnswerElement = Literal[
+    "product_name", "maker", "cell_type", "cell_source", "dose", "route", "viable_count", "cell_free",
+    "registration_id", "facility_licence", "trial_id", "regulator", "authorization", "payment_terms", "ethics_board",
+    "consent_form", "certificate", "release_tests", "identity_test", "potency_test", "donor_tests", "own_cells", "diagnosis",
+    "diagnosis_basis", "standard_treatment", "exclusions", "publication", "controlled", "same_product",
+    "patient_count", "outcome_share", "named_harm", "frequency", "amount", "cost_scope", "coverage", "refund_terms",
+    "measure", "timepoint", "stop_or_refer", "contact_plan", "record_contents", "follow_up_schedule",
+    "harm_reporting",
+]
+ANSWER_ELEMENTS: frozenset[str] = frozenset(AnswerElement.__args__)
+
+
+def _expectation(value: object) -> str:
+    """Return one expectation, `element` or alternatives `a | b`, after checking every name is a known element."""
+    parts = [part.strip() for part in str(value).split("|")]
+    unknown = [part for part in parts if part not in ANSWER_ELEMENTS]
+    if unknown:
+        known = ", ".join(sorted(ANSWER_ELEMENTS))
+        raise ValueError(f"unknown answer element(s) {', '.join(map(repr, unknown))}; known: {known}")
+    return " | ".join(parts)
+
+
+Expectation = Annotated[str, BeforeValidator(_expectation)]
+
+
 class ClinicQuestion(Entry):
-    """A question to ask a clinic before paying, with what a clear and a vague answer sound like."""
+    """A question to ask a clinic before paying, with what a clear and a vague answer sound like.
+
+    `expects` lists what a specific answer must contain, each item one element or alternatives joined by " | "
+    (`[regulator, registration_id | authorization]`: a named regulator, and a number or a stated authorization).
+    """
 
     id: Id
     category: ClinicQuestionCategory
@@ -370,6 +407,7 @@ class ClinicQuestion(Entry):
     vague_answer: Text
     start_here: bool = False
     sources: list[Id] = Field(default_factory=list)
+    expects: list[Expectation] = Field(default_factory=list)
 
 
 class EvidenceRung(Sourced):

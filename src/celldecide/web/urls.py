@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("celldecide.web.api.urls")),
     path("corrections/", include("celldecide.web.corrections.urls")),
     path("", include("celldecide.web.readings.urls")),
+    path("consult/", include("celldecide.web.consult.urls")),
     path("trials/", include("celldecide.web.trials.urls")),
     path("", include("celldecide.web.pages.urls")),
 ]

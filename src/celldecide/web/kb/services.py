@@ -11,7 +11,7 @@ from django.db import transaction
 from celldecide.knowledge import COLLECTIONS, Knowledge
 from celldecide.web.kb.models import KnowledgeEntry, KnowledgeState
 
-_TITLE_FIELDS = ("name", "title", "question", "aspect", "area")
+_TITLE_FIELDS = ("name", "title", "term", "question", "aspect", "area")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from celldecide.web.pages.footnotes import Footnotes
 from celldecide.web.pages.knowledge import current_id_matcher, current_knowledge
 from celldecide.web.pages.views import _markdown, _page
 
@@ -213,7 +214,9 @@ def field_guide(request: HttpRequest) -> HttpResponse:
     """Describe every cell type: what it is, how it is made, what is proven and what is marketed."""
     kb = current_knowledge()
     intro = kb.pages.get("field-guide")
-    comparison = kb.collections.get("field_guide", [])
+    notes = Footnotes()
+    comparison = [(row, notes.cite(row.sources)) for row in kb.collections.get("field_guide", [])]
+    sources = kb.by_id("sources")
     return _page(
         request,
         "pages/field_guide.html",
@@ -222,6 +225,7 @@ def field_guide(request: HttpRequest) -> HttpResponse:
         intro=_markdown(intro.body) if intro else "",
         cell_types=kb.cell_types,
         comparison=comparison,
+        footnotes=[(n, sources[sid]) for n, sid in enumerate(notes.order, start=1)],
     )
 
 

@@ -1,4 +1,4 @@
-"""JSON-LD blocks for pages (schema.org MedicalWebPage, FAQPage)."""
+"""JSON-LD blocks for pages (schema.org MedicalWebPage, FAQPage, DefinedTermSet)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,24 @@ def faq_page(*, faqs, url: str) -> SafeString:
             "mainEntity": [
                 {"@type": "Question", "name": f.question, "acceptedAnswer": {"@type": "Answer", "text": f.answer}}
                 for f in faqs
+            ],
+        }
+    )
+
+
+def defined_term_set(*, name: str, description: str, url: str, terms: list[tuple[str, str, str]]) -> SafeString:
+    """Return a DefinedTermSet JSON-LD object from (term, definition, url) triples, for the glossary."""
+    return _dump(
+        {
+            "@context": "https://schema.org",
+            "@type": "DefinedTermSet",
+            "name": name,
+            "description": description,
+            "url": url,
+            "inLanguage": "en",
+            "hasDefinedTerm": [
+                {"@type": "DefinedTerm", "name": term, "description": definition, "url": term_url}
+                for term, definition, term_url in terms
             ],
         }
     )

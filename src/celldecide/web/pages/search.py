@@ -71,10 +71,24 @@ def build_index(kb: Knowledge) -> list[_Doc]:
         docs.append(_doc("page", f.name, f"/frontiers/{f.slug}/", f.plain, [(4, f.name), (1, f.plain)]))
     for r in kb.registries:
         docs.append(_doc("registry", r.name, f"/registries/#{r.id}", r.covers, [(4, r.name), (1, r.covers)]))
+    for g in kb.all("glossary"):
+        docs.append(_doc("glossary", g.term, f"/glossary/#term-{_anchor(g.id)}", g.definition,
+                         [(5, g.term), (1, g.definition)]))
+    for q in kb.all("clinic_questions"):
+        docs.append(_doc("question to ask", q.question, f"/clinic-questions/#q-{_anchor(q.id)}", q.why,
+                         [(3, q.question), (1, q.why)]))
+    for r in kb.all("evidence_ladder"):
+        docs.append(_doc("evidence ladder", r.name, f"/evidence-ladder/#rung-{_anchor(r.id)}", r.can_show,
+                         [(4, r.name), (1, r.can_show), (1, r.cannot_show)]))
     for slug, page in kb.pages.items():
         url = {"hub": "/", "patients": "/#patients", "not-this-page": "/#not-this"}.get(slug, f"/{slug}/")
         docs.append(_doc("page", page.title, url, page.description, [(4, page.title), (1, page.body)]))
     return docs
+
+
+def _anchor(entry_id: str) -> str:
+    """Return an entry id in the URL-fragment form the guide pages use (`hctp_351_361` → `hctp-351-361`)."""
+    return entry_id.replace("_", "-")
 
 
 _indexes: dict[str, list[_Doc]] = {}
@@ -84,7 +98,8 @@ def site_search(*, kb: Knowledge, query: str, limit: int = 30) -> list[Hit]:
     """Return knowledge entries matching every word of `query`, best first.
 
     A word matches a field when it starts a word of that field ("parkin" finds Parkinson's); a field's weight
-    counts once per query word, and the whole query found as a phrase in a title-like field adds a bonus.
+    counts once per query word, the whole query found as a phrase in a title-like field adds a bonus, and every
+    word found in the result's own title adds a smaller one.
     """
     words = [w for w in _WORD.findall(_fold(query)) if len(w) > 1]
     if not words:
@@ -104,6 +119,9 @@ def site_search(*, kb: Knowledge, query: str, limit: int = 30) -> list[Hit]:
         else:
             if any(phrase in text for w, _, text in doc.fields if w >= 4):
                 score += 5
+            title_words = _words(doc.title)
+            if all(any(t.startswith(word) for t in title_words) for word in words):
+                score += 2  # what the result is called beats what it mentions
             hits.append(Hit(doc.kind, doc.title, doc.url, doc.snippet, score))
     hits.sort(key=lambda h: (-h.score, h.title))
     return hits[:limit]

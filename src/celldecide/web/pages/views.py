@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from celldecide.web.pages import jsonld
+from celldecide.web.pages.directory import deeper_pages
 from celldecide.web.pages.footnotes import Footnotes
 from celldecide.web.pages.knowledge import current_knowledge
 
@@ -65,6 +66,8 @@ def hub(request: HttpRequest) -> HttpResponse:
         patients=kb.pages["patients"],
         patients_html=_markdown(kb.pages["patients"].body),
         planned=kb.all("planned_pages"),
+        deeper_slugs={p.slug for p in deeper_pages(kb)},
+        more_deeper=[p for p in deeper_pages(kb) if p.slug not in {pp.slug for pp in kb.all("planned_pages")}],
         faqs=kb.all("faqs"),
         not_this=kb.pages["not-this-page"],
         not_this_html=_markdown(kb.pages["not-this-page"].body),
@@ -116,6 +119,7 @@ def frontier(request: HttpRequest, slug: str) -> HttpResponse:
         cell_types=[cell_types[c] for c in found.cell_types],
         sources=[sources[s] for s in found.sources],
         others=[f for f in kb.all("frontiers") if f.slug != slug],
+        deeper=next((p for p in deeper_pages(kb) if p.frontier == found.id), None),
     )
 
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "celldecide.web.corrections",
     "celldecide.web.api",
     "celldecide.web.readings",
+    "celldecide.web.consult",
 ]
 
 MIDDLEWARE = [
