@@ -11,7 +11,7 @@ DEPS_HASH := $(shell cat pyproject.toml requirements/constraints.txt | sha1sum |
 STAMP := $(VENV)/.installed-$(DEPS_HASH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test test-sqlite test-postgres browser-deps check clean
+.PHONY: install run test test-sqlite test-postgres browser-deps check clean fuzz bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,8 @@ run: install
 	$(BIN)/python -m celldecide.web.manage migrate --noinput
 	$(BIN)/celldecide kb load
 	$(BIN)/celldecide trials import data/sample-trials --json
-	DJANGO_SETTINGS_MODULE=celldecide.web.settings.dev $(BIN)/gunicorn celldecide.web.wsgi:application \
+	CELLDECIDE_STATIC_MANIFEST=1 $(BIN)/python -m celldecide.web.manage collectstatic --noinput --verbosity 0
+	CELLDECIDE_STATIC_MANIFEST=1 DJANGO_SETTINGS_MODULE=celldecide.web.settings.dev $(BIN)/gunicorn celldecide.web.wsgi:application \
 	  --bind $(HOST):$(PORT) --workers 2 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## Run the whole suite: SQLite first, then the database tests again on PostgreSQL.
@@ -42,11 +43,21 @@ test: install browser-deps
 browser-deps:
 	@bash tests/browser/install.sh
 
+## Fuzz for longer than `make test` does: 100,000 reader inputs (hypothesis) and 1,000 requests per API
+## operation generated from /api/v1/openapi.json (schemathesis). See tests/fuzz/.
+fuzz: install
+	CELLDECIDE_FUZZ_EXAMPLES=100000 CELLDECIDE_FUZZ_API_EXAMPLES=1000 $(BIN)/python -m pytest -q -n 2 tests/fuzz
+
 test-sqlite: install
 	$(BIN)/python -m pytest
 
 test-postgres: install
 	$(BIN)/python tests/run_postgres.py
+
+## Run every benchmark in bench/ (reader, import, search, HTTP with wrk against gunicorn) into
+## bench/results.json and print the figures against their targets.
+bench: install
+	$(BIN)/python bench/run.py
 
 check: install
 	$(BIN)/celldecide kb check

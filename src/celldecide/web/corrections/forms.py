@@ -20,6 +20,7 @@ class ReportForm(forms.Form):
 
     def clean_page(self) -> str:
         page = self.cleaned_data["page"]
-        if not page.startswith("/") or page.startswith("//"):
+        # Browsers read /\host and /<tab>/host as another site, so backslashes and control characters go too.
+        if not page.startswith("/") or page.startswith("//") or "\\" in page or not page.isprintable():
             raise forms.ValidationError("The page must be a path on this site.")
         return page

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from celldecide.fetch.urls import has_scheme
 from celldecide.reader import MAX_CHARS
 
 
@@ -13,10 +14,17 @@ class ReadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
         help_text="A clinic page, a headline, a press release or a trial record. Plain text or HTML.",
     )
-    url = forms.URLField(
-        label="Or give a public web address", required=False, max_length=2000, assume_scheme="https",
+    # A plain text field: the fetcher parses the address itself and explains each refusal (a private address,
+    # a scheme that is not http(s), a malformed host), where URLField would only say "Enter a valid URL".
+    url = forms.CharField(
+        label="Or give a public web address", required=False, max_length=2000, widget=forms.URLInput,
         help_text="CellDecide fetches the page once, reads it, and keeps nothing.",
     )
+
+    def clean_url(self) -> str:
+        """Return the address as typed, with https:// in front when it names no scheme ("clinic.example/page")."""
+        url = self.cleaned_data["url"]
+        return f"https://{url}" if url and not has_scheme(url) else url
 
     def clean(self):
         data = super().clean()

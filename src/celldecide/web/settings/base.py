@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from celldecide.web.env import env_bool, env_database, env_list, env_str
+from celldecide.web.env import env_bool, env_database, env_int, env_list, env_str
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 WEB_DIR = Path(__file__).resolve().parents[1]
@@ -34,6 +34,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "celldecide.web.middleware.BodySizeLimitMiddleware",
+    "celldecide.web.caching.PrivatePagesMiddleware",
+    "celldecide.web.dbdown.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "celldecide.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,9 +104,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 READ_RATE_LIMIT = env_str("READ_RATE_LIMIT", "30/60")
 CORRECTIONS_RATE_LIMIT = env_str("CORRECTIONS_RATE_LIMIT", "5/3600")
 
+# Local memory per process by default; Redis (shared by every worker and server) when REDIS_URL is set.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "celldecide"}}
 if env_str("REDIS_URL", ""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+# How long a rendered knowledge page is kept (celldecide.web.caching); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 6 * 3600, minimum=0)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

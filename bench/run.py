@@ -1,0 +1,130 @@
+"""Run every benchmark in bench/ in turn, record the machine, and print bench/results.json against the targets.
+
+Each benchmark is its own process (a fresh interpreter, its own imports and caches) and merges its figures
+into `bench/results.json`; this script adds `machine` (CPU model, cores, memory, Python, date, load) and
+prints one table. A benchmark that fails is reported and the others still run; the exit status is non-zero
+if any failed.
+
+Run: .venv/bin/python bench/run.py [--only reader,import,search,http] [--summary]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import operator
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+BENCHMARKS = {
+    "reader": "bench_reader.py",
+    "import": "bench_import.py",
+    "search": "bench_search.py",
+    "http": "bench_http.py",
+}
+# (key, comparison, target, unit): the figures the issue sets a target for; other keys are shown as measured.
+TARGETS: list[tuple[str, str, float, str]] = [
+    ("reader.ratio_to_tokenize", "<=", 20, "x"),
+    ("import.records_per_s", ">=", 3000, "/s"),
+    ("search.sqlite_p95_ms", "<=", 30, "ms"),
+    ("search.postgres_p95_ms", "<=", 30, "ms"),
+    ("http.hub_p99_ms", "<=", 25, "ms"),
+    ("http.read_p99_ms", "<=", 150, "ms"),
+    ("http.errors", "<=", 0, ""),
+    ("http.rss_growth_pct", "<", 10, "%"),
+]
+SHOWN = [
+    "reader.ms_per_page", "reader.pages_per_s_per_core", "import.ratio_to_json_loads", "search.records",
+    "http.requests_per_s", "http.hub_requests_per_s", "http.hub_ratio_to_static_p99", "http.static_p99_ms",
+    "http.trivial_p99_ms", "http.read_ratio_to_trivial_p99", "http.static_max_age_s", "http.server",
+]  # fmt: skip
+_COMPARE = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+
+
+def machine() -> dict[str, object]:
+    """Return what the figures were measured on: CPU model, cores, memory, Python, date and load."""
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8") if Path("/proc/cpuinfo").exists() else ""
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+                 platform.processor() or platform.machine())  # fmt: skip
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8") if Path("/proc/meminfo").exists() else ""
+    mem_kb = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0)
+    return {
+        "cpu_model": model,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
+    }
+
+
+def run_benchmarks(names: list[str]) -> list[str]:
+    """Run the named benchmarks in turn; return the names of those that failed."""
+    failed = []
+    for name in names:
+        print(f"\n== {name}: bench/{BENCHMARKS[name]}", flush=True)
+        started = time.monotonic()
+        status = subprocess.run([sys.executable, str(ROOT / "bench" / BENCHMARKS[name])], cwd=ROOT).returncode
+        print(f"== {name}: {'ok' if status == 0 else f'FAILED (exit {status})'} in {time.monotonic() - started:.0f} s")
+        if status != 0:
+            failed.append(name)
+    return failed
+
+
+def summary(results: dict) -> tuple[str, bool]:
+    """Return the table of results against targets, and whether every measured target was met."""
+    rows, all_met = [], True
+    for key, comparison, target, unit in TARGETS:
+        value = results.get(key)
+        if value is None:
+            rows.append((key, "not measured", f"{comparison} {target:g}{unit}", "-"))
+            continue
+        met = _COMPARE[comparison](value, target)
+        all_met &= met
+        rows.append((key, f"{value:g}{unit}", f"{comparison} {target:g}{unit}", "met" if met else "MISSED"))
+    rows += [(key, str(results[key]), "", "") for key in SHOWN if key in results]
+    widths = [max(len(row[i]) for row in rows + [("figure", "measured", "target", "")]) for i in range(4)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(("figure", "measured", "target", ""), widths, strict=True))]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    info = results.get("machine", {})
+    if info:
+        lines.append(f"machine: {info.get('cpu_model')}, {info.get('cores')} cores, {info.get('ram_gb')} GB, "
+                     f"Python {info.get('python')}, {info.get('date')}, "
+                     f"load {info.get('loadavg_1m_at_start')}")  # fmt: skip
+    return "\n".join(lines), all_met
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated: " + ", ".join(BENCHMARKS))
+    parser.add_argument("--summary", action="store_true", help="only print the table of the last results")
+    args = parser.parse_args(argv)
+    failed: list[str] = []
+    if not args.summary:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = sorted(set(names) - set(BENCHMARKS))
+        if unknown:
+            parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+        info = machine()
+        failed = run_benchmarks(names)
+        current = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        current["machine"] = info
+        RESULTS.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    table, _ = summary(results)
+    print("\n" + table)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
