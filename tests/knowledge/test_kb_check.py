@@ -34,6 +34,12 @@ def test_it_passes_on_the_real_knowledge_base(capsys):
         ("red_flags.yaml", "- id: hype_language", "- id: hype_words", "red_flags.yaml:hype_language:id: the reading contract requires red_flags id 'hype_language'"),
         # a detection pattern that does not compile
         ("red_flags.yaml", "'\\bsuccess rate\\b'", "'\\bsuccess (rate\\b'", "red_flags.yaml:guaranteed_outcome:patterns.3.regex: regex does not compile"),
+        # an authorization without its date, its regulator, or its source
+        ("products/tisagenlecleucel.yaml", "  date: '2017-08-30'\n", "", "products/tisagenlecleucel.yaml:tisagenlecleucel:authorizations.0.date: Field required"),
+        ("products/tisagenlecleucel.yaml", "- regulator: fda\n  status: approved\n  indication: Patients up to 25", "- status: approved\n  indication: Patients up to 25", "products/tisagenlecleucel.yaml:tisagenlecleucel:authorizations.0.regulator: Field required"),
+        ("products/tisagenlecleucel.yaml", "  sources:\n  - ons_kymriah_approval_2017\n  - openfda_kymriah_label\n", "  sources: []\n", "products/tisagenlecleucel.yaml:tisagenlecleucel:authorizations.0.sources: List should have at least 1 item"),
+        # a product that leaves out one of its six layers (a layer not made public must say "not public")
+        ("products/tisagenlecleucel.yaml", "  endpoint: 'ELIANA", "  endpoint_typo: 'ELIANA", "products/tisagenlecleucel.yaml:tisagenlecleucel:layers.endpoint: Field required"),
         # YAML that does not parse
         ("layers.yaml", "- id: cell_source", "- id: [cell_source", "layers.yaml:-:line"),
     ],
