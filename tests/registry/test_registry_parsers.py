@@ -345,3 +345,18 @@ def test_it_rejects_a_bad_zip_member_and_reads_the_others(fixtures_dir: Path, id
     [rejection] = _rejections(results)
     assert rejection.position == 3
     assert rejection.source == "bulk.zip!ctg-studies/NCT06144970.json"
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    ["v2_array_cell_therapy.json", "v1_remestemcel_l_first3.json", "page_search_phelan_limit5_20260811.json",
+     "v2_study_NCT06325566.json"],
+)
+def test_it_reads_a_file_decoded_whole_exactly_as_record_by_record(
+    fixtures_dir: Path, ids: IdMatcher, fixture: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import celldecide.registry.parsers as parsers
+
+    whole = list(parse_path(fixtures_dir / fixture, ids=ids))
+    monkeypatch.setattr(parsers, "_fast_document", lambda data: None)
+    assert list(parse_path(fixtures_dir / fixture, ids=ids)) == whole and whole

@@ -74,3 +74,19 @@ def test_it_keeps_the_precision_of_a_partial_date(text: str, precision: str) -> 
 def test_it_refuses_a_date_that_is_not_iso(text: str) -> None:
     with pytest.raises(ValueError):
         PartialDate.from_iso(text)
+
+
+def test_it_writes_the_same_json_as_its_dict(records: list[TrialRecord]) -> None:
+    for record in records:
+        assert json.loads(record.to_json()) == record.to_dict()
+        assert list(json.loads(record.to_json())) == list(record.to_dict())
+
+
+def test_it_hashes_the_sorted_compact_json_of_its_content_as_it_always_did(records: list[TrialRecord]) -> None:
+    import hashlib
+
+    odd = dataclasses.replace(records[0], title="Zellen für Kinder\t\u00e9\u2028 \x01 \"quoted\" \\ end")
+    for record in [*records, odd]:
+        content = {k: v for k, v in record.to_dict().items() if k != "source_format"}
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert record.content_hash() == hashlib.sha256(canonical.encode("utf-8")).hexdigest()

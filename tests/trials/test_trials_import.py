@@ -132,20 +132,21 @@ def test_it_recovers_from_a_crash_in_the_middle_of_a_batch_with_a_rerun(exports,
     Trial.objects.all().delete()
 
     calls = {"n": 0}
-    original = TrialFacet.objects.bulk_create
+    original = services._facets_insert
 
-    def crash_on_third_batch(objs, *args, **kwargs):
+    def crash_on_third_batch(cursor, rows):
         # The third batch's trials are already inserted when its facets fail: nothing of it may remain.
         calls["n"] += 1
         if calls["n"] == 3:
+            assert Trial.objects.count() > 80
             raise RuntimeError("injected crash")
-        return original(objs, *args, **kwargs)
+        return original(cursor, rows)
 
-    monkeypatch.setattr(TrialFacet.objects, "bulk_create", crash_on_third_batch)
+    monkeypatch.setattr(services, "_facets_insert", crash_on_third_batch)
     with pytest.raises(RuntimeError, match="injected crash"):
         import_files(*exports, batch_size=40)
     assert Trial.objects.count() == 80  # two whole batches, none of the third
-    monkeypatch.setattr(TrialFacet.objects, "bulk_create", original)
+    monkeypatch.setattr(services, "_facets_insert", original)
     rerun = import_files(*exports, batch_size=40)
     assert rerun.inserted == len(clean) - 1 - 80
     assert _database_state() == clean
@@ -162,3 +163,15 @@ def test_it_counts_an_unreadable_file_as_one_rejection(tmp_path):
     path.write_text("column,other\n1,2\n", encoding="utf-8")
     summary = services.trials_import_paths(paths=[path])
     assert (summary.read, summary.rejected) == (1, 1) and "unrecognized" in summary.rejections[0].reason
+
+
+def test_it_gives_the_cycle_collector_back_even_when_an_import_fails(cell_array):
+    import gc
+
+    def broken():
+        yield from parse_path(cell_array, ids=current_ids())
+        raise RuntimeError("the source failed")
+
+    with pytest.raises(RuntimeError, match="the source failed"):
+        trials_import(records=broken(), source="broken")
+    assert gc.isenabled() and Trial.objects.count() == 0

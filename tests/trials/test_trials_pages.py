@@ -47,6 +47,18 @@ def test_it_pages_with_links_that_keep_the_search(get, exports):
     assert 'rel="prev"' in html and 'href="/trials/?q=disc&amp;page=1"' in html
 
 
+def test_it_says_when_the_count_is_an_estimate_and_the_facet_counts_lower_bounds(get, exports, monkeypatch):
+    from celldecide.web.trials import selectors
+    from tests.trials.conftest import import_files
+
+    import_files(*exports)
+    assert "About <strong>" not in get("/trials/?q=disc")
+    monkeypatch.setattr(selectors, "WINDOW", 40)
+    html = get("/trials/?q=disc")
+    assert "About <strong>" in html and "the count is an estimate" in html and "+)</li>" in html
+    assert 'rel="next"' in html
+
+
 @pytest.mark.parametrize("page", ["0", "-3", "abc", "99999999999"])
 def test_it_accepts_any_page_number(get, imported, page):
     assert "registered trial" in get(f"/trials/?page={page}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from celldecide.web.trials.models import Trial
+from celldecide.web.trials.models import Trial, TrialSearchState
+from celldecide.web.trials import selectors
 from celldecide.web.trials.selectors import PAGE_SIZE, trial_search
 from tests.trials.conftest import import_files
 
@@ -109,3 +110,69 @@ def test_it_lists_the_most_recently_updated_first_without_words(exported):
 def test_it_answers_an_empty_database_with_no_trials():
     result = trial_search(text="anything", phase="3")
     assert (result.total, result.trials, result.pages) == (0, [], 1)
+
+
+def _all_pages(**search) -> list[str]:
+    """Follow the pages one after the other, as a reader clicking "Next page" does."""
+    result = trial_search(**search)
+    found = [t.trial_id for t in result.trials]
+    while result.page < result.pages:
+        result = trial_search(page=result.page + 1, **search)
+        found.extend(t.trial_id for t in result.trials)
+    return found
+
+
+def test_it_estimates_the_total_and_bounds_the_facets_past_the_window(exported, monkeypatch):
+    exact = trial_search(text="disc")
+    assert not exact.total_is_estimate and exact.facet_counts_exact and exact.total > 60
+    monkeypatch.setattr(selectors, "WINDOW", 40)
+    capped = trial_search(text="disc")
+    assert capped.total_is_estimate and not capped.facet_counts_exact
+    assert capped.total > 40 and capped.pages >= 3
+    untrimmed = ("phase", "status", "cell_type")  # countries and conditions keep their 12 most frequent only
+    exact_counts = {(k, f.value): f.count for k in untrimmed for f in exact.facets[k]}
+    capped_counts = [((k, f.value), f.count) for k in untrimmed for f in capped.facets[k]]
+    assert capped_counts and all(count <= exact_counts[key] for key, count in capped_counts)
+    assert sum(f.count for f in capped.facets["status"]) == 40
+
+
+def test_it_pages_through_every_match_window_after_window(exported, monkeypatch):
+    everything = _all_pages(text="disc", status="completed")
+    monkeypatch.setattr(selectors, "WINDOW", 40)
+    windowed = _all_pages(text="disc", status="completed")
+    assert len(windowed) == len(set(windowed)) and set(windowed) == set(everything) and len(everything) > 40
+    beyond = trial_search(text="disc", status="completed", page=999)
+    assert beyond.trials and beyond.page == beyond.pages == -(-len(everything) // PAGE_SIZE)
+
+
+def test_it_ranks_the_best_matches_first_within_a_window(exported, monkeypatch):
+    monkeypatch.setattr(selectors, "WINDOW", 40)
+    first = trial_search(text="discectomy").trials[0]
+    assert "discectomy" in (first.title + first.official_title).lower()
+
+
+def test_it_answers_words_and_filters_from_the_index_like_the_facet_table(exported):
+    for filters in ({"phase": "2"}, {"status": "recruiting", "cell_type": "msc"}, {"country": "China"}):
+        by_index = set(_all_pages(text="cells", **filters))
+        with_words = set(_all_pages(text="cells"))
+        by_table = {t.trial_id for t in Trial.objects.filter(trial_id__in=with_words)
+                    if all(t.facets.filter(kind=k, value=selectors._filter_value(k, v)).exists()
+                           for k, v in filters.items())}  # fmt: skip
+        assert by_index == by_table
+
+
+def test_it_recounts_the_whole_table_after_any_write(exported):
+    before = trial_search()
+    Trial.objects.filter(overall_status="COMPLETED").first().delete()
+    after = trial_search()
+    assert after.total == Trial.objects.count() == before.total - 1
+    completed = {f.value: f.count for f in before.facets["status"]}["completed"]
+    assert {f.value: f.count for f in after.facets["status"]}["completed"] == completed - 1
+
+
+def test_it_counts_again_after_the_state_row_is_flushed(exported):
+    TrialSearchState.objects.all().delete()  # what `manage.py flush` or a transactional test leaves
+    assert trial_search().total == Trial.objects.count()
+    Trial.objects.order_by("id").first().delete()
+    assert TrialSearchState.objects.filter(pk=1).exists()
+    assert trial_search().total == Trial.objects.count()

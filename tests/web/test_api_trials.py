@@ -27,6 +27,7 @@ def test_it_lists_every_stored_trial_without_a_query(client, trials):
     ids = {t["id"] for t in body["trials"]}
     assert {"NCT06325566", "NCT06589271", "NCT04042844", "NCT06144970", "NCT01640457"} == ids
     assert set(body["facets"]) == {"phase", "status", "cell_type", "country", "condition"}
+    assert body["total_is_estimate"] is False and body["facet_counts_exact"] is True
 
 
 def test_it_searches_words_and_filters_like_the_trials_page(client, trials):

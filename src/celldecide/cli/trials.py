@@ -145,7 +145,8 @@ def run_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return 0
-    print(f"{result.total} trial(s), page {result.page} of {result.pages}")
+    about = "about " if result.total_is_estimate else ""
+    print(f"{about}{result.total} trial(s), page {result.page} of {about}{result.pages}")
     for trial in result.trials:
         summary = trial_summary(trial)
         phases = ", ".join(summary["phases"]) or "no phase"

@@ -38,9 +38,20 @@ def clean_block(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
-    paragraphs = re.split(r"\n\s*\n", value.replace("\r\n", "\n").replace("\r", "\n"))
-    joined = "\n\n".join(_SPACES.sub(" ", p).strip() for p in paragraphs)
+    paragraphs = _PARAGRAPH_BREAK.split(value.replace("\r\n", "\n").replace("\r", "\n"))
+    joined = "\n\n".join(_collapse(p) for p in paragraphs)
     return joined.strip() or None
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _collapse(text: str) -> str:
+    """Collapse whitespace runs to single spaces and strip: `_SPACES.sub(" ", text).strip()`, at C speed.
+
+    `str.split()` and the regex's `\\s` both split on exactly the characters `str.isspace()` accepts.
+    """
+    return " ".join(text.split())
 
 
 def clean_list(values: Iterable[object] | None) -> tuple[str, ...]:
@@ -53,9 +64,12 @@ def clean_list(values: Iterable[object] | None) -> tuple[str, ...]:
     return tuple(seen)
 
 
+_NOT_TOKEN = re.compile(r"[^A-Z0-9]+")
+
+
 def _token(value: str) -> str:
     """Reduce a label to an enum-like token: 'Active, not recruiting' -> 'ACTIVE_NOT_RECRUITING'."""
-    return re.sub(r"[^A-Z0-9]+", "_", value.upper()).strip("_")
+    return _NOT_TOKEN.sub("_", value.upper()).strip("_")
 
 
 _STATUS_ALIASES = {
@@ -310,7 +324,16 @@ def partial_date(value: str | None) -> PartialDate | None:
         return None
     if _ISO_DATE.match(text):
         return PartialDate.from_iso(text)
-    candidates = (
+    for pattern, order in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            return _build_date(dict(zip(order, match.groups())), text)
+    raise ValueError(f"unrecognized date: {text!r}")
+
+
+_DATE_FORMATS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), order)
+    for pattern, order in (
         (r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", ("y", "m", "d")),
         (r"^(\d{4})/(\d{1,2})/(\d{1,2})$", ("y", "m", "d")),
         (r"^(\d{4})-(\d{1,2})$", ("y", "m")),
@@ -321,11 +344,7 @@ def partial_date(value: str | None) -> PartialDate | None:
         (rf"^(\d{{1,2}}) {_MONTH_WORD},? (\d{{4}})$", ("d", "M", "y")),
         (rf"^{_MONTH_WORD},? (\d{{4}})$", ("M", "y")),
     )
-    for pattern, order in candidates:
-        match = re.match(pattern, text)
-        if match:
-            return _build_date(dict(zip(order, match.groups())), text)
-    raise ValueError(f"unrecognized date: {text!r}")
+)
 
 
 def _build_date(parts: dict[str, str], text: str) -> PartialDate:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 from celldecide.registry.ids import IdMatcher, RegistryId
@@ -64,6 +63,22 @@ def at(data: Any, path: str, kind: type | tuple[type, ...]) -> Any:
     >>> at({"a": {"b": 3}}, "a.b", int), at({"a": {}}, "a.b", int)
     (3, None)
     """
+    # The common case (objects all the way, the value of exactly the type asked) in the fewest steps;
+    # anything else is decided by `_at_checked`, which also words the rejection.
+    node = data
+    for key in _STEPS.get(path) or _steps(path):
+        if node is None:
+            return None
+        if type(node) is not dict:
+            return _at_checked(data, path, kind)
+        node = node.get(key)
+    if node is None or type(node) is kind:
+        return node
+    return _at_checked(data, path, kind)
+
+
+def _at_checked(data: Any, path: str, kind: type | tuple[type, ...]) -> Any:
+    """`at` with every step and the value's type checked, raising RecordError where the record is malformed."""
     node = data
     walked: list[str] = []
     for key in _steps(path):
@@ -84,14 +99,24 @@ def at(data: Any, path: str, kind: type | tuple[type, ...]) -> Any:
     return node
 
 
-@lru_cache(maxsize=512)
+_STEPS: dict[str, tuple[str, ...]] = {}
+
+
 def _steps(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
+    """Split a dotted path into its keys, remembered per path (the parsers use a few hundred fixed paths)."""
+    steps = _STEPS.get(path)
+    if steps is None:
+        steps = tuple(path.split("."))
+        if len(_STEPS) < 4096:
+            _STEPS[path] = steps
+    return steps
 
 
 def items(data: Any, path: str, kind: type | tuple[type, ...]) -> list[Any]:
     """Return the list at a path (empty when missing), checking the type of every element."""
     values = at(data, path, list) or []
+    if type(kind) is type and all(type(value) is kind for value in values):
+        return values
     kinds = kind if isinstance(kind, tuple) else (kind,)
     for index, value in enumerate(values):
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):

@@ -105,7 +105,9 @@ class FacetValueOut(Schema):
 class TrialPage(Schema):
     text: str
     filters: dict[str, str]
-    total: int
+    total: int = Field(description="Exact up to 1,000 matches; an estimate above (see total_is_estimate).")
+    total_is_estimate: bool
+    facet_counts_exact: bool = Field(description="False when facet counts are lower bounds from the first 1,000 matches.")
     page: int
     pages: int
     trials: list[TrialSummary]

@@ -10,8 +10,8 @@ class Trial(models.Model):
     """A registered trial as last imported: normalized fields, the full record, and its classification.
 
     `record` holds `TrialRecord.to_dict()`; the columns beside it are what search, filters and pages read
-    without decoding it. `search_vector` is filled on PostgreSQL only; SQLite indexes the same text columns
-    in an FTS5 table kept in step by triggers (see migration 0002).
+    without decoding it. `search_vector` is filled on PostgreSQL only, by a trigger; SQLite indexes the same
+    text columns in an FTS5 table kept in step by triggers (see migrations 0002 to 0004).
     """
 
     registry = models.CharField(max_length=40)
@@ -40,6 +40,8 @@ class Trial(models.Model):
     pay_hint_reasons = models.JSONField(default=list)
     knowledge_version = models.CharField(max_length=40, blank=True, default="")
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # One opaque word per facet value (`search.facet_token`), indexed with the texts: a filter is an index lookup.
+    search_facets = models.TextField(blank=True, default="", editable=False)
     imported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -61,7 +63,8 @@ class TrialFacet(models.Model):
     `value` is the comparison key (lower case, single spaces); `label` is the text as registered.
     """
 
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="facets")
+    # No index of its own: the (trial, kind, value) unique index leads with it and also covers the counts.
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="facets", db_index=False)
     kind = models.CharField(max_length=20)
     value = models.CharField(max_length=200)
     label = models.CharField(max_length=200)
@@ -74,3 +77,16 @@ class TrialFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}={self.value}"
+
+
+class TrialSearchState(models.Model):
+    """One row whose token changes with every write to the trials table (database triggers, migration 0004).
+
+    Figures over the whole table (the total and the facet counts shown before any search) are costly at
+    scale; a process keeps them while the token it read them under stays the same.
+    """
+
+    token = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return self.token

@@ -7,18 +7,31 @@ the middle of a batch leaves none of that batch written, and a re-run then
 finishes the job with the same result as a clean import. A record the
 database refuses is retried alone and rejected with the database's reason,
 so it never stops the records around it.
+
+A batch costs a fixed number of statements whatever its size: one query for
+what is stored of its trials, one multi-row insert (`executemany`) for new
+trials, one for changed ones, one for their facets, and one for the ids of the
+new rows. Each record is serialized by orjson straight from its dataclasses;
+that text is what is stored and what is checked for NUL characters, and a
+sorted copy is what is hashed. Batches run across the files of one import,
+and Python's cycle collector is paused while records are built. The search
+index follows the rows by itself: FTS5 triggers on SQLite, a trigger filling
+`search_vector` on PostgreSQL (migrations 0002 to 0004).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
+import orjson
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from celldecide.knowledge import Knowledge
@@ -32,18 +45,24 @@ from celldecide.registry.ids import IdMatcher
 from celldecide.registry.client import CtGovClient
 from celldecide.registry.parsers import ParseResult, Rejection, parse_path, parse_v2_studies
 from celldecide.registry.records import TrialRecord, record_hash
-from celldecide.web.trials.models import Trial, TrialFacet
-from celldecide.web.trials.search import search_vectors_refresh
+from celldecide.web.trials.models import Trial
+from celldecide.web.trials.search import facet_words
 
 BATCH_SIZE = 500
 FACET_KINDS = ("phase", "status", "cell_type", "country", "condition")
 _FACET_MAX = 200  # the length of TrialFacet.value and .label
+# The columns an import writes, in the order of its statements' parameters; an update leaves the rest
+# (`registry`, `trial_id`, `imported_at`) as they are.
 _UPDATED_FIELDS = (
     "title", "official_title", "brief_summary", "search_terms", "overall_status", "phases", "study_type",
     "enrollment_count", "conditions", "countries", "lead_sponsor_name", "last_update", "record", "content_hash",
     "source_format", "is_cell_therapy", "cell_types", "frontiers", "products", "pay_hint_level",
-    "pay_hint_reasons", "knowledge_version", "updated_at",
+    "pay_hint_reasons", "knowledge_version", "search_facets", "updated_at",
 )  # fmt: skip
+_JSON_FIELDS = frozenset({"phases", "conditions", "countries", "record", "cell_types", "frontiers", "products",
+                          "pay_hint_reasons"})  # fmt: skip
+# Ids per IN (...) list: under SQLite's oldest limit of 999 parameters per statement.
+_IN_CHUNK = 900
 
 
 @dataclass
@@ -121,10 +140,14 @@ def current_ids() -> IdMatcher:
 
 @dataclass
 class _Incoming:
+    """A parsed record waiting in a batch, with its plain data, content hash, and where it was read."""
+
     record: TrialRecord
     data: dict[str, Any]
     hash: str
     position: int
+    source: str
+    json: str | None = None  # `data` as JSON text, when it could be written
 
     @property
     def freshness(self) -> tuple[str, int, str]:
@@ -141,6 +164,70 @@ def _filled(data: dict[str, Any]) -> int:
     return sum(1 for value in data.values() if value not in (None, "", [], {}))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while records are decoded and built (young objects are collected per batch).
+
+    Decoding a registry file allocates hundreds of thousands of containers, and every 700 allocations start
+    a collection that walks the young ones, again and again while they stay alive: about a fifth of the
+    import's time, for nothing, since parsed records hold no reference cycles and reference counting frees
+    them. `_BatchImport` collects the young generations after each batch, so cycles that do form (an
+    exception's traceback) are freed as the import goes.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class _BatchImport:
+    """Gather parsed records (from one source or many files) into batches and write each batch in one transaction."""
+
+    def __init__(
+        self, *, classifier: Classifier, batch_size: int, on_batch: Callable[[ImportSummary], None] | None = None
+    ) -> None:
+        self.classifier = classifier
+        self.batch_size = max(1, batch_size)
+        self.on_batch = on_batch
+        self.summary = ImportSummary()
+        self.batch: list[_Incoming] = []
+
+    def add(self, result: ParseResult, *, position: int, source: str) -> None:
+        """Count one parse result: reject it, or queue it and write the batch once it is full."""
+        self.summary.read += 1
+        if isinstance(result, Rejection):
+            _reject(self.summary, result if result.source else _with_source(result, source))
+            return
+        try:  # one serialization gives both the dict and the stored JSON text
+            raw = result.to_json()
+            data, text = orjson.loads(raw), raw.decode("utf-8")
+        except TypeError:  # not storable: `_plan` rejects it with its reason
+            data, text = result.to_dict(), None
+        self.batch.append(_Incoming(result, data, record_hash(data), position, source, text))
+        if len(self.batch) >= self.batch_size:
+            self._flush()
+            if self.on_batch:
+                self.on_batch(self.summary)
+
+    def finish(self) -> ImportSummary:
+        """Write what is left and return the summary."""
+        self._flush()
+        if self.on_batch:
+            self.on_batch(self.summary)
+        return self.summary
+
+    def _flush(self) -> None:
+        if self.batch:
+            batch, self.batch = self.batch, []
+            _import_batch(batch, self.summary, classifier=self.classifier)
+            if not gc.isenabled():
+                gc.collect(1)
+
+
 def trials_import(
     *,
     records: Iterable[ParseResult],
@@ -154,28 +241,11 @@ def trials_import(
     `source` names where the records came from (a file path, "clinicaltrials.gov API") and is given to
     rejections that do not carry one. `on_batch` receives the running summary after each committed batch.
     """
-    classifier = classifier or current_classifier()
-    summary = ImportSummary()
-    batch: list[_Incoming] = []
-    position = 0
-    for result in records:
-        summary.read += 1
-        if isinstance(result, Rejection):
-            _reject(summary, result if result.source else _with_source(result, source))
-        else:
-            data = result.to_dict()
-            batch.append(_Incoming(result, data, record_hash(data), position))
-        position += 1
-        if len(batch) >= batch_size:
-            _import_batch(batch, summary, classifier=classifier, source=source)
-            batch = []
-            if on_batch:
-                on_batch(summary)
-    if batch:
-        _import_batch(batch, summary, classifier=classifier, source=source)
-    if on_batch:
-        on_batch(summary)
-    return summary
+    importer = _BatchImport(classifier=classifier or current_classifier(), batch_size=batch_size, on_batch=on_batch)
+    with _collector_paused():
+        for position, result in enumerate(records):
+            importer.add(result, position=position, source=source)
+        return importer.finish()
 
 
 def _with_source(rejection: Rejection, source: str) -> Rejection:
@@ -206,7 +276,7 @@ def _newest_per_trial(batch: list[_Incoming], summary: ImportSummary) -> dict[tu
     return newest
 
 
-def _import_batch(batch: list[_Incoming], summary: ImportSummary, *, classifier: Classifier, source: str) -> None:
+def _import_batch(batch: list[_Incoming], summary: ImportSummary, *, classifier: Classifier) -> None:
     """Decide insert / update / unchanged for each trial of the batch, then write the batch in one transaction."""
     incoming = _newest_per_trial(batch, summary)
     existing = _existing(list(incoming))
@@ -233,28 +303,30 @@ def _import_batch(batch: list[_Incoming], summary: ImportSummary, *, classifier:
     updates = newer
     plans: list[_Plan] = []
     for item in inserts:
-        plan = _plan(item, classifier=classifier, source=source, now=now, pk=None)
+        plan = _plan(item, classifier=classifier, now=now, pk=None)
         if plan is not None:
             plans.append(plan)
         else:
-            _reject(summary, _unreadable(item, source))
+            _reject(summary, _unreadable(item, item.source))
     for item, stored in updates:
-        plan = _plan(item, classifier=classifier, source=source, now=now, pk=stored["id"])
+        plan = _plan(item, classifier=classifier, now=now, pk=stored["id"])
         if plan is None:
-            _reject(summary, _unreadable(item, source))
+            _reject(summary, _unreadable(item, item.source))
         elif stored["content_hash"] == item.hash and _same_classification(plan.row, stored):
             refresh_version.append(stored["id"])  # only the knowledge version moved: nothing a reader sees
             summary.unchanged += 1
         else:
             plans.append(plan)
-    written = _write_all_or_each(plans, summary, source=source)
+    written = _write_all_or_each(plans, summary)
     for plan in written:
         if plan.pk is None:
             summary.inserted += 1
         else:
             summary.updated += 1
     if refresh_version:
-        Trial.objects.filter(pk__in=refresh_version).update(knowledge_version=classifier.version)
+        with transaction.atomic():
+            for chunk in _chunks(refresh_version):
+                Trial.objects.filter(pk__in=chunk).update(knowledge_version=classifier.version)
 
 
 def _unreadable(item: _Incoming, source: str) -> Rejection:
@@ -274,50 +346,67 @@ def _same_classification(row: dict[str, Any], stored: dict[str, Any]) -> bool:
 _CLASSIFICATION_FIELDS = ("is_cell_therapy", "cell_types", "frontiers", "products", "pay_hint_level", "pay_hint_reasons")
 
 
+def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
+    """Split a list of parameters into pieces short enough for one IN (...) list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _by_registry(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group (registry, id) pairs by registry, so each lookup uses the (registry, trial_id) unique index."""
+    grouped: dict[str, list[str]] = {}
+    for registry, trial_id in keys:
+        grouped.setdefault(registry, []).append(trial_id)
+    return grouped
+
+
 def _existing(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """Return what is stored for these trials: the columns that decide whether anything changed."""
-    if not keys:
-        return {}
-    wanted = set(keys)
+    """Return what is stored for these trials (one indexed query per registry and batch): the deciding columns."""
     columns = ("id", "registry", "trial_id", "content_hash", "last_update", "knowledge_version")
-    rows = Trial.objects.filter(trial_id__in={k[1] for k in keys}).values(*columns)
-    return {(r["registry"], r["trial_id"]): r for r in rows if (r["registry"], r["trial_id"]) in wanted}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for registry, trial_ids in _by_registry(keys).items():
+        for chunk in _chunks(trial_ids):
+            rows = Trial.objects.filter(registry=registry, trial_id__in=chunk).order_by().values(*columns)
+            found.update(((r["registry"], r["trial_id"]), r) for r in rows)
+    return found
 
 
 def _details(stored: list[dict[str, Any]]) -> None:
     """Add the stored record and classification to rows that may change (read only for those)."""
-    if not stored:
-        return
-    rows = Trial.objects.filter(pk__in=[s["id"] for s in stored]).values("id", "record", *_CLASSIFICATION_FIELDS)
-    by_id = {row["id"]: row for row in rows}
+    by_id: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks([s["id"] for s in stored]):
+        rows = Trial.objects.filter(pk__in=chunk).order_by().values("id", "record", *_CLASSIFICATION_FIELDS)
+        by_id.update((row["id"], row) for row in rows)
     for row in stored:
         row.update(by_id[row["id"]])
 
 
 @dataclass
 class _Plan:
-    """A trial row ready to write, with its facets; `pk` is None for a new trial."""
+    """A trial row ready to write, with its record as JSON text and its facets; `pk` is None for a new trial."""
 
     item: _Incoming
     row: dict[str, Any]
+    record_json: str
     facets: list[tuple[str, str, str]]
     pk: int | None
 
 
-def _plan(
-    item: _Incoming, *, classifier: Classifier, source: str, now: dt.datetime, pk: int | None
-) -> _Plan | None:
+def _plan(item: _Incoming, *, classifier: Classifier, now: dt.datetime, pk: int | None) -> _Plan | None:
     """Return the row and facets of a record, or None when a value cannot be stored (e.g. a NUL character)."""
     try:
+        record_json = item.json if item.json is not None else orjson.dumps(item.data).decode("utf-8")
         row = trial_row(item.record, data=item.data, content_hash=item.hash, classifier=classifier)
-        json.dumps(row["record"], ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError, UnicodeError):
+    except (TypeError, ValueError, UnicodeError):  # orjson refuses lone surrogates and integers over 64 bits
         return None
-    if any("\x00" in value for value in _texts(row)):
-        return None  # PostgreSQL refuses NUL in text; refuse it on every engine alike
+    # PostgreSQL refuses NUL in text; refuse it on every engine alike. The JSON holds every text of the record,
+    # a NUL as the escape \u0000; only then are the texts walked, to tell it from a written-out "\\u0000".
+    if "\\u0000" in record_json and any("\x00" in value for value in _texts(row)):
+        return None
+    facets = trial_facets(item.record, cell_types=row["cell_types"], classifier=classifier)
+    row["search_facets"] = facet_words(facets)
     row["updated_at"] = now
-    return _Plan(item=item, row=row, facets=trial_facets(item.record, cell_types=row["cell_types"],
-                                                        classifier=classifier), pk=pk)  # fmt: skip
+    return _Plan(item=item, row=row, record_json=record_json, facets=facets, pk=pk)
 
 
 def _texts(value: Any) -> Iterator[str]:
@@ -430,7 +519,7 @@ def condition_filter_value(text: str, *, classifier: Classifier) -> str:
     return known[0] if known else facet_key(stripped)
 
 
-def _write_all_or_each(plans: list[_Plan], summary: ImportSummary, *, source: str) -> list[_Plan]:
+def _write_all_or_each(plans: list[_Plan], summary: ImportSummary) -> list[_Plan]:
     """Write the batch in one transaction; if the database refuses it, write each trial alone and reject the bad.
 
     Only database errors are retried: any other exception (a crash, an interrupt) leaves the whole batch
@@ -453,27 +542,76 @@ def _write_all_or_each(plans: list[_Plan], summary: ImportSummary, *, source: st
         except DatabaseError as error:
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             _reject(summary, Rejection(position=plan.item.position, reason=f"the database refused it: {reason}",
-                                       registry=plan.item.record.registry, id=plan.item.record.id, source=source))  # fmt: skip
+                                       registry=plan.item.record.registry, id=plan.item.record.id,
+                                       source=plan.item.source))  # fmt: skip
     return written
 
 
 def _write(plans: list[_Plan]) -> None:
-    """Insert new trials, update changed ones, replace their facets and refresh their search vectors."""
+    """Insert new trials, update changed ones and replace their facets: a few statements for the whole batch."""
     new_plans = [p for p in plans if p.pk is None]
-    new = Trial.objects.bulk_create([Trial(imported_at=p.row["updated_at"], **p.row) for p in new_plans])
-    changed = [Trial(pk=p.pk, **p.row) for p in plans if p.pk is not None]
-    if changed:
-        Trial.objects.bulk_update(changed, _UPDATED_FIELDS)
-        TrialFacet.objects.filter(trial_id__in=[t.pk for t in changed]).delete()
-    # SQLite (3.35+) and PostgreSQL both return the ids of bulk-inserted rows.
-    pks = [t.pk for t in new] + [t.pk for t in changed]
-    ordered = new_plans + [p for p in plans if p.pk is not None]
-    TrialFacet.objects.bulk_create(
-        TrialFacet(trial_id=pk, kind=kind, value=value, label=label)
-        for pk, plan in zip(pks, ordered)
-        for kind, value, label in plan.facets
-    )
-    search_vectors_refresh(trial_ids=pks)
+    changed = [p for p in plans if p.pk is not None]
+    json_placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    placeholders = [json_placeholder if name in _JSON_FIELDS else "%s" for name in _UPDATED_FIELDS]
+    with connection.cursor() as cursor:
+        pks: dict[tuple[str, str], int] = {}
+        if new_plans:
+            stamp = connection.ops.adapt_datetimefield_value(new_plans[0].row["updated_at"])
+            cursor.executemany(
+                f"INSERT INTO trials_trial (registry, trial_id, imported_at, {', '.join(_UPDATED_FIELDS)}) "
+                f"VALUES (%s, %s, %s, {', '.join(placeholders)})",
+                [(p.row["registry"], p.row["trial_id"], stamp, *_values(p)) for p in new_plans],
+            )
+            pks = _ids(cursor, [p.item.record.key for p in new_plans])
+        if changed:
+            assignments = ", ".join(f"{name} = {ph}" for name, ph in zip(_UPDATED_FIELDS, placeholders))
+            cursor.executemany(
+                f"UPDATE trials_trial SET {assignments} WHERE id = %s", [(*_values(p), p.pk) for p in changed]
+            )
+            for chunk in _chunks([p.pk for p in changed]):
+                cursor.execute(f"DELETE FROM trials_trialfacet WHERE trial_id IN ({', '.join(['%s'] * len(chunk))})",
+                               list(chunk))  # fmt: skip
+        rows = [
+            (pks[p.item.record.key] if p.pk is None else p.pk, kind, value, label)
+            for p in plans
+            for kind, value, label in p.facets
+        ]
+        _facets_insert(cursor, rows)
+
+
+def _values(plan: _Plan) -> list[Any]:
+    """Return the plan's values of `_UPDATED_FIELDS` as the database takes them (JSON as text)."""
+    values = []
+    for name in _UPDATED_FIELDS:
+        value = plan.row[name]
+        if name == "record":
+            value = plan.record_json
+        elif name in _JSON_FIELDS:
+            value = orjson.dumps(value).decode("utf-8")
+        elif name == "updated_at":
+            value = connection.ops.adapt_datetimefield_value(value)
+        values.append(value)
+    return values
+
+
+def _ids(cursor, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Return the ids of the trials with these (registry, id) keys, through the unique index."""
+    found: dict[tuple[str, str], int] = {}
+    for registry, trial_ids in _by_registry(keys).items():
+        for chunk in _chunks(trial_ids):
+            cursor.execute(
+                f"SELECT trial_id, id FROM trials_trial WHERE registry = %s "
+                f"AND trial_id IN ({', '.join(['%s'] * len(chunk))})",
+                [registry, *chunk],
+            )
+            found.update(((registry, trial_id), pk) for trial_id, pk in cursor.fetchall())
+    return found
+
+
+def _facets_insert(cursor, rows: list[tuple[int, str, str, str]]) -> None:
+    """Insert facet rows (trial id, kind, value, label) in one statement."""
+    if rows:
+        cursor.executemany("INSERT INTO trials_trialfacet (trial_id, kind, value, label) VALUES (%s, %s, %s, %s)", rows)
 
 
 def trials_import_paths(
@@ -483,23 +621,28 @@ def trials_import_paths(
     batch_size: int = BATCH_SIZE,
     on_file: Callable[[Path, ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Import every registry file (format detected per file); a file that cannot be read at all is one rejection."""
+    """Import every registry file (format detected per file); a file that cannot be read at all is one rejection.
+
+    Batches run across files, so many small files cost a few transactions rather than one each. `on_file`
+    receives the running summary once a file is read; the records of a batch still open count as read only.
+    A file that turns out unreadable part way (a zip member over the size limit) keeps the records read
+    before that point and adds one rejection for the rest.
+    """
     from celldecide.registry.parsers import RegistryFormatError
 
     matcher = ids or current_ids()
-    classifier = current_classifier()
-    total = ImportSummary()
-    for path in paths:
-        try:
-            results = parse_path(path, ids=matcher)
-            part = trials_import(records=results, source=str(path), batch_size=batch_size, classifier=classifier)
-        except RegistryFormatError as error:
-            part = ImportSummary(read=1, rejected=1, rejections=[Rejection(position=0, reason=str(error),
-                                                                           source=str(path))])  # fmt: skip
-        total.add(part)
-        if on_file:
-            on_file(path, total)
-    return total
+    importer = _BatchImport(classifier=current_classifier(), batch_size=batch_size)
+    with _collector_paused():
+        for path in paths:
+            source = str(path)
+            try:
+                for position, result in enumerate(parse_path(path, ids=matcher)):
+                    importer.add(result, position=position, source=source)
+            except RegistryFormatError as error:
+                importer.add(Rejection(position=0, reason=str(error), source=source), position=0, source=source)
+            if on_file:
+                on_file(path, importer.summary)
+        return importer.finish()
 
 
 def registry_files(paths: Iterable[Path]) -> list[Path]:

@@ -11,7 +11,7 @@ from celldecide.registry.layers import design_in_words, registration_layers
 from celldecide.registry.records import TrialRecord
 from celldecide.web.pages.knowledge import current_knowledge
 from celldecide.web.pages.views import _page
-from celldecide.web.trials.selectors import FACET_KINDS, trial_get, trial_record_url, trial_search
+from celldecide.web.trials.selectors import FACET_KINDS, WINDOW, trial_get, trial_record_url, trial_search
 from celldecide.web.trials.services import PHASE_LABELS, status_label
 
 FACET_TITLES = {"phase": "Phase", "status": "Status", "cell_type": "Cell type", "country": "Country",
@@ -77,6 +77,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
         title="Registered trials",
         description="Search registered cell-therapy trials by words, condition, cell type, phase, status and country.",
         result=result,
+        window=WINDOW,
         rows=rows,
         params=params,
         facets=facets,
