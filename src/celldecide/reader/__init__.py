@@ -36,8 +36,12 @@ from celldecide.reader.reading import SCHEMA_ID, Reading, reading_from
 
 
 def decode_input(data: str | bytes) -> str:
-    """Return the input as text: bytes must be UTF-8 (a byte-order mark is dropped)."""
+    """Return the input as text: bytes must be UTF-8 (a byte-order mark is dropped), text must be encodable."""
     if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate, e.g. "\ud800" escaped in JSON, is not text
+            raise UndecodableInputError(exc.start) from None
         return data
     try:
         return bytes(data).decode("utf-8-sig")

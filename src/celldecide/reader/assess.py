@@ -12,9 +12,11 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from celldecide.knowledge.spec import CHECKLIST_IDS
 from celldecide.reader.document import Document, Finding, Flag, Mention
+from celldecide.reader.fastre import GatedPattern, is_word_char, literal_prefixes
 from celldecide.reader.pipeline import step
 
 # Cell types that are themselves a kind of stem or stromal cell: naming one makes "stem cells" specific.
@@ -36,9 +38,10 @@ _APPROVAL_NOT_PRODUCT = re.compile(
 )
 _DERIVED_AFTER = re.compile(r"^[\s-]*(?:derived|based)\b")
 _DERIVED_BEFORE = re.compile(r"\b(?:derived from|made from|from)\s*(?:human\s+)?$")
-_PROMOTION = re.compile(
+_PROMOTION = GatedPattern.compile(
     r"\b(?:we|our|you|your|book|call|consultation|price|cost|offer\w*|available|patients? (?:can|may)|"
-    r"treat(?:s|ed|ing)?|therapy|therapies|treatments?)\b"
+    r"treat(?:s|ed|ing)?|therapy|therapies|treatments?)\b",
+    0,
 )
 _STUDY_NOUN = re.compile(r"\b(?:study|studies|trial|trials|research|paper|case series|publication)\b")
 
@@ -54,29 +57,44 @@ class Sentences:
     memo: dict[tuple[str, int], object] = field(default_factory=dict)
 
     def has(self, i: int, *labels: str) -> bool:
-        return any(label in self.labels[i] for label in labels)
+        return not self.labels[i].isdisjoint(labels)
 
     def first(self, i: int, label: str) -> Mention | None:
+        if label not in self.labels[i]:
+            return None
         kind, _, value = label.partition(":")
         return next((m for m in self.mentions[i] if m.kind == kind and (not value or m.value == value)), None)
 
 
 def index_sentences(doc: Document) -> Sentences:
-    """Return which labels and mentions each sentence holds (one pass over the mentions)."""
+    """Return which labels and mentions each sentence holds (one pass over the mentions).
+
+    Mentions come in text order, so the sentence of the previous mention is tried first.
+    """
     count = len(doc.sentences)
     labels: list[set[str]] = [set() for _ in range(count)]
     mentions: list[list[Mention]] = [[] for _ in range(count)]
     starts = [s for s, _ in doc.sentences]
     index_of: dict[int, int] = {}
+    names: dict[tuple[str, str], str] = {}
+    i, low, high = 0, 0, -1  # the sentence last used and the range of positions it covers
     for mention in doc.mentions:
-        i = max(0, bisect.bisect_right(starts, mention.start) - 1)
-        last = max(0, bisect.bisect_right(starts, max(mention.start, mention.end - 1)) - 1)
+        kind, value, start, end, _rule = mention
+        if not low <= start < high:
+            i = max(0, bisect.bisect_right(starts, start) - 1)
+            low = starts[i] if start >= starts[i] else start
+            high = starts[i + 1] if i + 1 < count else len(doc.view) + 1
+        inside = end - 1 if end - 1 > start else start
+        last = i if inside < high else max(0, bisect.bisect_right(starts, inside) - 1)
         index_of[id(mention)] = i
+        name = names.get((kind, value))
+        if name is None:
+            name = names[(kind, value)] = f"{kind}:{value}"
         # A mention across a boundary ("U.S. Food and Drug Administration" split at "U.S.") belongs to both.
         for j in range(i, last + 1):
             mentions[j].append(mention)
-            labels[j].add(mention.kind)
-            labels[j].add(f"{mention.kind}:{mention.value}")
+            labels[j].add(kind)
+            labels[j].add(name)
     return Sentences(labels=labels, mentions=mentions, index_of=index_of)
 
 
@@ -96,19 +114,51 @@ _SOURCE_TAG = re.compile(r"\((?:Reuters|AP|AFP|Bloomberg|The [A-Z][a-z]+(?: [A-Z
                          r"HealthDay|GLOBE NEWSWIRE|BUSINESS WIRE|PRNewswire)\)")
 # "our treatment works", "we offer": a seller speaking; a researcher's "we" comes with "found", "report".
 _FAQ = re.compile(r"\?\s*$", re.M)
+_WILL = re.compile(r"\bwill\b")
+_PRICE = re.compile(r"[$€£]\s?\d")
+_AMOUNT = re.compile(r"[$€£]\s?\d[\d,]*")
+
+
+def _first_currency(text: str) -> int:
+    """Return where the first "$", "€" or "£" is, or -1: no price can start before it."""
+    found = [at for at in (text.find("$"), text.find("€"), text.find("£")) if at != -1]
+    return min(found) if found else -1
+
+
+def _count_at_line_starts(pattern: re.Pattern[str], view: str) -> int:
+    """Return `len(pattern.findall(view))` for a pattern whose matches start a line (`^` with re.M).
+
+    Only the starts of lines are tried, instead of every character, and only those beginning with one of
+    the literals every match begins with.
+    """
+    starts = _line_prefixes(pattern)
+    count, end, at = 0, 0, 0
+    while at != -1:
+        if at >= end and (starts is None or view.startswith(starts, at)):
+            match = pattern.match(view, at)
+            if match is not None:
+                count += 1
+                end = match.end()
+        at = view.find("\n", at)
+        if at != -1:
+            at += 1
+    return count
+
+
+@lru_cache(maxsize=16)
+def _line_prefixes(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Return the literals every match of `pattern` starts with, or None (see `fastre.literal_prefixes`)."""
+    return literal_prefixes(pattern.pattern)
+
+
 def gate_candidates(doc: Document, sents: Sentences) -> list[list[int]]:
     """Return where each red-flag pattern and cue may match: one scan of the text for all of them."""
-    key = ("gates", -1)
-    if key not in sents.memo:
-        sents.memo[key] = doc.compiled.flag_gates.candidates(doc.view)
-    return sents.memo[key]  # type: ignore[return-value]
+    return doc.gate_positions()
 
 
 def cue_matches(doc: Document, sents: Sentences, name: str) -> list[re.Match[str]]:
     """Return the matches of one whole-text cue (see `celldecide.reader.cues`)."""
-    slot = doc.compiled.cue_slots[name]
-    gates = doc.compiled.flag_gates
-    return list(gates.finditer(slot, doc.text, doc.view, gate_candidates(doc, sents)[slot]))
+    return list(doc.find(f"cue:{name}"))
 
 
 def detect_kind(doc: Document, sents: Sentences) -> tuple[str, str]:
@@ -127,12 +177,13 @@ def detect_kind(doc: Document, sents: Sentences) -> tuple[str, str]:
     score = {
         "clinic_claim": 2 * offer + second // 2 + (len(_FAQ.findall(view)) if "?" in view else 0) + 2 * seller,
         "trial_record": 6 * bool(ids and ids[0].start < 120)
-        + (3 * len(_TRIAL_FIELDS.findall(view)) if lines or view.startswith("phase") else 0) + 2 * purpose,
-        "paper": (3 * len(_PAPER_HEADINGS.findall(view)) if lines or ":" in view else 0) + 2 * voice,
+        + (3 * _count_at_line_starts(_TRIAL_FIELDS, view) if lines or view.startswith("phase") else 0) + 2 * purpose,
+        "paper": (3 * _count_at_line_starts(_PAPER_HEADINGS, view) if lines or ":" in view else 0) + 2 * voice,
         "headline": 2 * news + research + (3 * len(_SOURCE_TAG.findall(doc.text)) if "(" in view else 0),
     }
-    if "$" in view or "€" in view or "£" in view:
-        if re.search(r"[$€£]\s?\d", view):
+    first_currency = _first_currency(view)
+    if first_currency != -1:
+        if _PRICE.search(view, first_currency):
             score["clinic_claim"] += 2
     best = max(score, key=lambda k: score[k])
     reason = ", ".join(f"{k}={v}" for k, v in sorted(score.items(), key=lambda kv: -kv[1]) if v)
@@ -181,12 +232,15 @@ def _reports_evidence(doc: Document, sents: Sentences, i: int) -> bool:
     sentence = view[start:end]
     planned = sents.has(i, "lex:purpose")
     if sents.has(i, "lex:result"):
-        if not planned or (_PAST_RESULT.search(sentence) and not re.search(r"\bwill\b", sentence)):
+        if not planned or (_may_match(doc, "past_result", start, end) and _PAST_RESULT.search(sentence)
+                           and not _WILL.search(sentence)):
             return True
-    if sents.has(i, "lex:weak_result") and not planned and not _FUTURE.search(sentence):
+    if sents.has(i, "lex:weak_result") and not planned and not (
+            _may_match(doc, "future", start, end) and _FUTURE.search(sentence)):
         counted = sents.has(i, "sample_size", "lex:animal", "lex:preclinical") or _human_in(sents, i)
         cue = sents.first(i, "lex:weak_result")
-        described = _OUTCOME.search(sentence) or _STUDY_NOUN.search(sentence)
+        described = (_may_match(doc, "outcome", start, end) and _OUTCOME.search(sentence)) or (
+            _may_match(doc, "study_noun", start, end) and _STUDY_NOUN.search(sentence))
         if counted and described and not _negated(view, cue.start, start):
             return True
     return False
@@ -217,6 +271,11 @@ def positive_approval(doc: Document, sents: Sentences, i: int) -> tuple[int, int
     return None
 
 
+# A sentence holding none of these labels (and no long use of a treatment) evidences no stage.
+_STAGE_LABELS = frozenset({"lex:approval", "lex:manufacturing_approval", "lex:standard_care", "lex:result",
+                           "lex:weak_result", "lex:discovery"})
+
+
 def stage_evidence(doc: Document, sents: Sentences, species: set[str], kind: str,
                    human_spans: list[tuple[int, int]] = ()) -> list[StageEvidence]:
     """Return the stage each evidence-reporting sentence reaches, with the span and rule behind it."""
@@ -231,6 +290,8 @@ def stage_evidence(doc: Document, sents: Sentences, species: set[str], kind: str
     long_use = [m.span() for m in cue_matches(doc, sents, "standard_care")]
     long_use_starts = [s for s, _ in long_use]
     for i, (start, end) in enumerate(doc.sentences):
+        if sents.labels[i].isdisjoint(_STAGE_LABELS) and not _may_start_in(long_use_starts, start, end):
+            continue  # nothing in this sentence can evidence a stage
         approval = positive_approval(doc, sents, i) if sents.has(i, "lex:approval") else None
         if approval:
             found.append(StageEvidence(6, approval, "an authorization by a named regulator"))
@@ -266,7 +327,8 @@ def stage_evidence(doc: Document, sents: Sentences, species: set[str], kind: str
         elif sents.has(i, "lex:discovery"):
             m = sents.first(i, "lex:discovery")
             found.append(StageEvidence(1, (m.start, m.end), "a discovery in the lab"))
-        elif "human" in species and _TREATMENT_WORDS.search(doc.view, start, end):
+        elif "human" in species and _may_match(doc, "treatment_words", start, end) \
+                and _TREATMENT_WORDS.search(doc.view, start, end):
             found.append(StageEvidence(3, span, "results of a treatment in people"))
         elif "animal" in species and "human" not in species:
             found.append(StageEvidence(2, span, "results in animals"))
@@ -289,8 +351,9 @@ def _human_in(sents: Sentences, i: int) -> bool:
 
 
 _HEDGED = re.compile(r"\b(?:could|might|may|would(?! like)|one day|potential(?:ly)?|hope[sd]?|before)\b")
-_CONVERTED = re.compile(r"\b(?:were|was|been|are|is) (?:\w+ )?(?:converted|reprogrammed|transformed|turned) into\b")
-_CASES = re.compile(r"\b(?:cancer|disease|injury|stroke|clinical|patient) cases\b")
+_CONVERTED = GatedPattern.compile(
+    r"\b(?:were|was|been|are|is) (?:\w+ )?(?:converted|reprogrammed|transformed|turned) into\b", 0)
+_CASES = GatedPattern.compile(r"\b(?:cancer|disease|injury|stroke|clinical|patient) cases\b", 0)
 _TREATMENT_WORDS = re.compile(r"\b(?:treat\w*|therap\w+|inject\w*|infus\w*|transplant\w*|procedure|"
                               r"walk|breathe?|improv\w+|recover\w*)\b")
 _CUSTOMERS = re.compile(r"\b(?:patients|people|americans|residents) (?:from|around|across|who travel|are flying|"
@@ -300,6 +363,16 @@ _RECEIVED = re.compile(r"\b(?:treated|received|receive|receiving|underwent|under
 _NARRATIVE = re.compile(r"\b(?:I|my) (?:was|am|had|have|could|can|headed|began|took|received|got)\b|"
                         r"\b(?:a|an|the) (?:\d+-year-old |young |elderly |australian |\w+ )?(?:man|woman|boy|girl|"
                         r"father|mother|patient)\b|\b[A-Z][a-z]+ [A-Z][a-z]+, \d{1,2},", re.I)
+
+
+_MADE_BEFORE = re.compile(r"\b(?:expanded|cultured|grown|processed|purified|manufactured|isolated)\s*$")
+_EXISTS_IN_BEFORE = re.compile(r"\b(?:exists?|found|present|occurs?) in\s*$")
+_CLINICAL_STUDY = re.compile(r"\bclinical (?:trials?|stud\w+)\b")
+
+
+# A sentence holding none of these labels (nor the word "clinical") says nothing about who was studied.
+_SPECIES_LABELS = frozenset({"lex:animal", "lex:preclinical", "lex:in_vitro", "lex:human_subject", "sample_size",
+                             "phase"})
 
 
 def find_species(doc: Document, sents: Sentences, kind: str) -> tuple[set[str], list[tuple[int, int, str]]]:
@@ -313,20 +386,20 @@ def find_species(doc: Document, sents: Sentences, kind: str) -> tuple[set[str], 
     species: set[str] = set()
     spans: list[tuple[int, int, str]] = []
     view, text = doc.view, doc.text
-    relevant = ("lex:animal", "lex:preclinical", "lex:in_vitro", "lex:human_subject", "sample_size", "phase")
     for i, (start, end) in enumerate(doc.sentences):
-        if not sents.has(i, *relevant) and "clinical" not in view[start:end]:
+        if sents.labels[i].isdisjoint(_SPECIES_LABELS) and view.find("clinical", start, end) == -1:
             continue
         sentence = view[start:end]
         evidence = reports_evidence(doc, sents, i)
-        hedged = bool(_HEDGED.search(sentence)) and not evidence
+        hedged = not evidence and _may_match(doc, "hedged", start, end) and bool(_HEDGED.search(sentence))
+        received_in: bool | None = None
         for m in sents.mentions[i]:
             if m.kind == "lex" and (m.value == "animal" or (m.value == "preclinical" and evidence)):
                 species.add("animal")
                 spans.append((m.start, m.end, "animal"))
             elif m.kind == "lex" and m.value == "in_vitro":
                 before = view[max(start, m.start - 25): m.start]
-                if re.search(r"\b(?:expanded|cultured|grown|processed|purified|manufactured|isolated)\s*$", before):
+                if _MADE_BEFORE.search(before):
                     continue
                 species.add("in_vitro")
                 spans.append((m.start, m.end, "in_vitro"))
@@ -336,32 +409,38 @@ def find_species(doc: Document, sents: Sentences, kind: str) -> tuple[set[str], 
             elif m.kind == "lex" and m.value == "human_subject":
                 word = view[m.start:m.end]
                 if word in _PRONOUNS:
-                    if evidence and _TREATMENT_WORDS.search(sentence):
+                    if evidence and _may_match(doc, "treatment_words", start, end) \
+                            and _TREATMENT_WORDS.search(sentence):
                         species.add("human")
                         spans.append((m.start, m.end, "human"))
                     continue
-                if hedged or _CUSTOMERS.search(view, m.start, min(end, m.end + 25)) \
-                        or _HEDGED.search(view, max(start, m.start - 60), m.start):
+                near = min(end, m.end + 25)
+                before = max(start, m.start - 60)
+                if hedged or (_may_match(doc, "customers", m.start, near) and _CUSTOMERS.search(view, m.start, near)) \
+                        or (_may_match(doc, "hedged", before, m.start) and _HEDGED.search(view, before, m.start)):
                     continue
-                if re.search(r"\b(?:exists?|found|present|occurs?) in\s*$", view[max(start, m.start - 12):m.start]):
+                if _EXISTS_IN_BEFORE.search(view[max(start, m.start - 12):m.start]):
                     continue  # biology ("a cell that exists in adults"), not people studied
                 in_context = kind in ("headline", "paper") and sents.has(
                     i, "cell_type", "product", "product_name", "lex:routes", "phase", "lex:safety_measured")
                 possessive = view.startswith("'s", m.end)
-                received = bool(_RECEIVED.search(sentence)) and not possessive
+                if received_in is None:  # the same for every person named in the sentence
+                    received_in = _may_match(doc, "received", start, end) and _RECEIVED.search(sentence) is not None
+                received = received_in and not possessive
                 if kind == "trial_record" or evidence or in_context or received:
                     species.add("human")
                     spans.append((m.start, m.end, "human"))
-        trials_run = (evidence or sents.has(i, "lex:weak_result")) and not hedged and not _FUTURE.search(sentence)
-        if trials_run and "human" not in species and (sents.has(i, "phase") or re.search(r"\bclinical (?:trials?|stud\w+)\b", sentence)):
+        trials_run = (evidence or sents.has(i, "lex:weak_result")) and not hedged and not (
+            _may_match(doc, "future", start, end) and _FUTURE.search(sentence))
+        if trials_run and "human" not in species and (sents.has(i, "phase") or _CLINICAL_STUDY.search(sentence)):
             species.add("human")
             spans.append((*doc.sentences[i], "human"))
-    converted = _CONVERTED.search(view)
+    converted = next(doc.find("converted", in_view=True), None)
     if converted:
         species.add("in_vitro")
         spans.append((*converted.span(), "in_vitro"))
     if "human" not in species:
-        cases = _CASES.search(view)
+        cases = next(doc.find("cases", in_view=True), None)
         if cases:
             species.add("human")
             spans.append((*cases.span(), "human"))
@@ -374,37 +453,54 @@ def find_species(doc: Document, sents: Sentences, kind: str) -> tuple[set[str], 
 
 
 # Adult cells turned into stem cells are induced pluripotent stem cells, whatever the text calls them.
-_REPROGRAMMED = re.compile(
+_REPROGRAMMED = GatedPattern.compile(
     r"\b(?:skin|blood|adult|somatic|fully differentiated)(?: \w+)? cells (?:of \w+ )?(?:were |was |are )?"
-    r"(?:\w+ )?(?:converted |reprogrammed |turned |transformed )?(?:in)?to (?:induced )?(?:pluripotent )?stem cells\b"
+    r"(?:\w+ )?(?:converted |reprogrammed |turned |transformed )?(?:in)?to (?:induced )?(?:pluripotent )?stem cells\b",
+    0,
 )
-_FROM_FAT = re.compile(r"\bstem cells (?:derived |taken |harvested |extracted )?from (?:\w+ ){0,2}(?:fat|adipose)\b")
+_FROM_FAT = GatedPattern.compile(
+    r"\bstem cells (?:derived |taken |harvested |extracted )?from (?:\w+ ){0,2}(?:fat|adipose)\b", 0)
 _GENERIC_TRANSPLANTS = frozenset({"stem cell transplant", "stem cell transplants", "stem cell transplantation",
                                   "bone marrow transplant", "bone marrow transplants", "bone marrow transplantation"})
 _GENERIC_TRANSPLANT_TYPES = frozenset({"hsc"})
-_TRANSPLANT_SETTING = re.compile(
+_TRANSPLANT_SETTING = GatedPattern.compile(
     r"\b(?:after|following|post-?|since)\s+(?:(?:a|an|the|his|her|their)\s+)?(?:stem[- ]cell|bone\s+marrow|cord\s+blood)"
-    r"(?:\s+(?:or|and)\s+(?:(?:a|an)\s+)?(?:stem[- ]cell|bone\s+marrow|cord\s+blood))*\s+transplant\w*"
+    r"(?:\s+(?:or|and)\s+(?:(?:a|an)\s+)?(?:stem[- ]cell|bone\s+marrow|cord\s+blood))*\s+transplant\w*",
+    0,
 )
 _CONTEXT_BEFORE = re.compile(r"\b(?:after|following|post|since) (?:a |an |the |his |her )?(?:\w+ or )?$")
 _CONTRAST_BEFORE = re.compile(r"\b(?:unlike|rather than|instead of|than|compared (?:to|with))\s+$")
-_BLOOD_SETTING = re.compile(r"\b(?:leuk[a]?emia|lymphoma|myeloma|blood cancers?|hematopoietic|haematopoietic|"
-                            r"sickle|thalass\w+|myelodysplastic|aplastic|chemotherapy|donor marrow|cord blood)\b")
+_CONTRAST_WORDS = ("unlike", "than", "instead of", "compared to", "compared with")
+_BLOOD_SETTING = GatedPattern.compile(
+    r"\b(?:leuk[a]?emia|lymphoma|myeloma|blood cancers?|hematopoietic|haematopoietic|"
+    r"sickle|thalass\w+|myelodysplastic|aplastic|chemotherapy|donor marrow|cord blood)\b",
+    0,
+)
+
+
+def _contrast_word_before(view: str, position: int, low: int) -> bool:
+    """Return False when `_CONTRAST_BEFORE` cannot match view[low:position]: it needs spaces at the end,
+    after "unlike", "than", "instead of", "compared to" or "compared with"."""
+    at = position
+    while at > low and view[at - 1].isspace():
+        at -= 1
+    return at < position and view.endswith(_CONTRAST_WORDS, low, at)
 
 
 def find_cell_types(doc: Document) -> tuple[list[str], dict[str, list[tuple[int, int]]]]:
     """Return the cell-type ids named (products add their own), and where."""
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     view = doc.view
-    reprogrammed = [m.span() for m in _REPROGRAMMED.finditer(view)] if "stem cell" in view else []
-    from_fat = [m.span() for m in _FROM_FAT.finditer(view)] if "fat" in view or "adipose" in view else []
+    reprogrammed = [m.span() for m in doc.find("reprogrammed", in_view=True)] if "stem cell" in view else []
+    from_fat = [m.span() for m in doc.find("from_fat", in_view=True)] if "fat" in view or "adipose" in view else []
     for start, end in reprogrammed:
         spans["ipsc_derived"].append((start, end))
     for start, end in from_fat:
         spans["svf_adipose"].append((start, end))
     claimed = reprogrammed + from_fat
     # "a complication after a stem cell or bone marrow transplant" names the setting, not the product.
-    setting = [m.span() for m in _TRANSPLANT_SETTING.finditer(view)] if "transplant" in view else []
+    setting = [m.span() for m in doc.find("transplant_setting", in_view=True)] if "transplant" in view else []
+    blood_setting: bool | None = None  # whether the text names a blood disease, looked up once
     for m in doc.of("cell_type"):
         if any(s <= m.start and m.end <= e for s, e in setting):
             continue
@@ -413,13 +509,19 @@ def find_cell_types(doc: Document) -> tuple[list[str], dict[str, list[tuple[int,
         if m.value in _GENERIC_TRANSPLANT_TYPES and view[m.start:m.end] in _GENERIC_TRANSPLANTS:
             if _CONTEXT_BEFORE.search(view, max(0, m.start - 20), m.start):
                 continue  # "a complication after a stem cell transplant" names the setting, not the product
-            if not _BLOOD_SETTING.search(view):
+            if blood_setting is None:
+                blood_setting = next(doc.find("blood_setting", in_view=True), None) is not None
+            if not blood_setting:
                 spans["unspecified_stem_cell"].append((m.start, m.end))
                 continue
         if m.value == "unspecified_stem_cell":
-            if _DERIVED_AFTER.search(view[m.end:m.end + 12]) or _DERIVED_BEFORE.search(view[max(0, m.start - 25):m.start]):
+            after, before = view[m.end:m.end + 12], view[max(0, m.start - 25):m.start]
+            # Cheap tests first: what follows must hold "derived" or "based", what precedes "from".
+            if ("ed" in after and _DERIVED_AFTER.search(after)) or (
+                    "from" in before and _DERIVED_BEFORE.search(before)):
                 continue
-            if _CONTRAST_BEFORE.search(view, max(0, m.start - 20), m.start):
+            low = max(0, m.start - 20)
+            if _contrast_word_before(view, m.start, low) and _CONTRAST_BEFORE.search(view, low, m.start):
                 continue  # "unlike stem cell therapy, exosomes …"
         spans[m.value].append((m.start, m.end))
     known = doc.compiled.cell_type_ids
@@ -440,24 +542,62 @@ def find_conditions(doc: Document) -> list[str]:
 # --- red flags ------------------------------------------------------------------------------------------
 
 
+_MAX_FLAG_SPANS = 8  # the spans a red flag keeps as its evidence
+
+
+def _may_start_in(positions: list[int] | None, start: int, stop: int) -> bool:
+    """Return False when none of the sorted candidate `positions` lies in [start, stop) (None: unknown)."""
+    if positions is None:
+        return True
+    at = bisect.bisect_left(positions, start)
+    return at < len(positions) and positions[at] < stop
+
+
+def _may_match(doc: Document, name: str, start: int, stop: int) -> bool:
+    """Return False when the gate scan found no place in view[start:stop] where pattern `name` can begin.
+
+    `name` is a whole-text pattern (see `WHOLE_TEXT`) that starts at a word boundary. A search of
+    view[start:stop] (or of that slice) finds nothing then, so it can be skipped. A slice sees a word
+    boundary at its start whatever precedes it, so a slice starting right after a word character is
+    never skipped.
+    """
+    slot = doc.compiled.slots[name]
+    if doc.compiled.gates.patterns[slot].prefixes is None:
+        return True
+    if start and is_word_char(doc.view[start - 1]):
+        return True
+    return _may_start_in(doc.gate_positions()[slot], start, stop)
+
+
 def find_red_flags(doc: Document, sents: Sentences, kind: str) -> list[Flag]:
     """Apply every red-flag rule of the knowledge base; return one flag per id with all its spans."""
     text, view = doc.text, doc.view
     by_flag: dict[str, list[tuple[int, int]]] = {}
     rules_fired: dict[str, list[str]] = defaultdict(list)
-    gates = doc.compiled.flag_gates
+    gates = doc.compiled.gates
     candidates = gate_candidates(doc, sents)
+    patterns = gates.patterns
     for rule in doc.compiled.flags:
         if rule.kinds and kind not in rule.kinds:
             continue
+        if not candidates[rule.regex_slot] and patterns[rule.regex_slot].prefixes is not None:
+            continue  # none of the literals every match starts with is in the text
         cancelled: dict[int, bool] = {}  # one `unless` search per sentence, not per match
+        unless_at = candidates[rule.unless_slot] if rule.unless_slot is not None else None
         near_spans: list[tuple[int, int]] | None = None
         near_starts: list[int] = []
+        kept = 0
+        found: list[tuple[int, int]] = []
         for match in gates.finditer(rule.regex_slot, text, view, candidates[rule.regex_slot]):
+            if kept >= _MAX_FLAG_SPANS and rule.near is None:
+                # A flag quotes its first spans only; this rule's later matches come after all of those.
+                break
             s_start, s_end = doc.sentence_of(match.start())
             if rule.unless is not None:
                 if s_start not in cancelled:
-                    cancelled[s_start] = rule.unless.search(view, s_start, max(s_end, match.end())) is not None
+                    stop = max(s_end, match.end())
+                    cancelled[s_start] = _may_start_in(unless_at, s_start, stop) and \
+                        rule.unless.search(view, s_start, stop) is not None
                 if cancelled[s_start]:
                     continue
             spans = [match.span()]
@@ -475,14 +615,15 @@ def find_red_flags(doc: Document, sents: Sentences, kind: str) -> list[Flag]:
                     spans.append(near_spans[at])
             if match.end() <= match.start():
                 continue
-            by_flag.setdefault(rule.flag, []).extend(spans)
-            label = f"rule {rule.index + 1}"
-            if label not in rules_fired[rule.flag]:
-                rules_fired[rule.flag].append(label)
+            found.extend(spans)
+            kept += 1
+        if kept:
+            by_flag.setdefault(rule.flag, []).extend(found)
+            rules_fired[rule.flag].append(f"rule {rule.index + 1}")
     flags: list[Flag] = []
     for flag_id, spans in by_flag.items():
         entry = doc.compiled.flag_entries[flag_id]
-        unique = sorted(set(spans))[:8]
+        unique = sorted(set(spans))[:_MAX_FLAG_SPANS]
         quotes = ", ".join(f"“{text[s:e]}”" for s, e in unique[:3])
         why = f"{entry.explanation} Found {quotes} ({flag_id} {', '.join(rules_fired[flag_id])})."
         flags.append(Flag(id=flag_id, spans=unique, why=why))
@@ -518,7 +659,7 @@ def structural_flags(doc: Document, kind: str, cell_types: list[str], flags: lis
                                                      f"(cure_all: count of conditions)"))
     if kind == "clinic_claim" and "vague_cell_source" not in have and cell_types == ["unspecified_stem_cell"]:
         mentions = [m for m in doc.of("cell_type", "unspecified_stem_cell")]
-        if mentions and _PROMOTION.search(doc.view):
+        if mentions and next(doc.find("promotion", in_view=True), None):
             entry = doc.compiled.flag_entries["vague_cell_source"]
             spans = [(m.start, m.end) for m in mentions[:4]]
             extra.append(Flag("vague_cell_source", spans, f"{entry.explanation} The text says “{doc.text[spans[0][0]:spans[0][1]]}” "
@@ -556,8 +697,9 @@ _INTRINSIC_SOURCE = {
     "bmac": frozenset({"bone marrow", "marrow"}),
     "unspecified_stem_cell": frozenset({"human"}),
 }
-_PROCESS = re.compile(r"\b(?:expanded|cultured|culture|manufactured|processed|purified|isolated|passage\w*|"
-                      r"cryopreserved|sheets?|seeded|engineered)\b")
+_REGENERATIVE = GatedPattern.compile(r"\bregenerative (?:medicine|therap\w+)\b", 0)
+_PROCESS = GatedPattern.compile(r"\b(?:expanded|cultured|culture|manufactured|processed|purified|isolated|passage\w*|"
+                      r"cryopreserved|sheets?|seeded|engineered)\b", 0)
 
 
 def check_product(doc: Document, cell_types: list[str], cell_spans, kind: str) -> Finding:
@@ -565,7 +707,7 @@ def check_product(doc: Document, cell_types: list[str], cell_spans, kind: str) -
     if products:
         return Finding("product", "answered", _spans(products), "a named product: " + doc.text[products[0].start:products[0].end])
     view = doc.view
-    processed = _PROCESS.search(view) is not None
+    processed = next(doc.find("process", in_view=True), None) is not None
     reported = kind != "clinic_claim"
     if reported:
         # Research news, papers and trial records name a cell type as the thing studied: that answers it.
@@ -590,7 +732,7 @@ def check_product(doc: Document, cell_types: list[str], cell_spans, kind: str) -
         first = next(iter(cell_spans.values()))[0]
         return Finding("product", "partial", [first], "cells are named but not as a defined product with a source")
     generic = [m for m in _lex(doc, "offer") if doc.view[m.start:m.end] in ("therapy", "treatment", "treatments")]
-    if generic or re.search(r"\bregenerative (?:medicine|therap\w+)\b", doc.view):
+    if generic or next(doc.find("regenerative", in_view=True), None):
         return Finding("product", "partial", _spans(generic[:1]), "a treatment is mentioned but no cell or product is named")
     return Finding("product", "missing", [], "nothing in the text names a cell type or product")
 
@@ -688,12 +830,18 @@ _PRIMARY_NAMED = re.compile(
 )
 
 
+# A sentence holding none of these labels measures no outcome.
+_ENDPOINT_LABELS = frozenset({"lex:endpoint", "duration", "lex:result", "lex:weak_result"})
+
+
 def check_endpoint(doc: Document, sents: Sentences, kind: str) -> Finding:
     measured: list[Mention] = []
     for i, (start, end) in enumerate(doc.sentences):
+        if sents.labels[i].isdisjoint(_ENDPOINT_LABELS):
+            continue
         specific = [m for m in sents.mentions[i] if m.kind == "lex" and m.value == "endpoint"
                     and doc.view[m.start:m.end] not in _GENERIC_ENDPOINTS
-                    and not _OF_CELLS.match(doc.view, m.end)]
+                    and not _OF_CELLS.match(doc.view, m.end)] if "lex:endpoint" in sents.labels[i] else []
         evidence = reports_evidence(doc, sents, i)
         if specific and (
             kind in ("trial_record", "paper")
@@ -710,7 +858,7 @@ def check_endpoint(doc: Document, sents: Sentences, kind: str) -> Finding:
             named = _PRIMARY_NAMED.search(doc.view, start, end)
             measured.append(Mention("lex", "endpoint", *named.span()))
         elif evidence:
-            outcome = _BODY_OUTCOME.search(doc.view, start, end)
+            outcome = _may_match(doc, "body_outcome", start, end) and _BODY_OUTCOME.search(doc.view, start, end)
             if outcome:
                 measured.append(Mention("lex", "endpoint", *outcome.span()))
     if measured:
@@ -798,7 +946,8 @@ def check_availability(doc: Document, sents: Sentences, kind: str) -> Finding:
         what = {"trial_record": "a registered trial", "paper": "research", "headline": "research or news"}[kind]
         return Finding("availability", "answered", _spans(cue), f"the text describes {what}")
     access = [m.span() for m in cue_matches(doc, sents, "access")]
-    money = re.search(r"[$€£]\s?\d[\d,]*", doc.text)
+    first_currency = _first_currency(doc.text)
+    money = _AMOUNT.search(doc.text, first_currency) if first_currency != -1 else None
     if money:
         access.append(money.span())
     if access:
@@ -900,6 +1049,25 @@ def authorization_status(doc: Document, kind: str, products: list[dict], approva
     return "not_applicable", "the text reports research, news or a trial rather than offering a treatment"
 
 
+# Patterns read over the whole matching view, gated by the compiled knowledge's one scan (`Document.find`).
+WHOLE_TEXT: dict[str, GatedPattern] = {
+    "promotion": _PROMOTION,
+    "converted": _CONVERTED,
+    "cases": _CASES,
+    "reprogrammed": _REPROGRAMMED,
+    "from_fat": _FROM_FAT,
+    "transplant_setting": _TRANSPLANT_SETTING,
+    "blood_setting": _BLOOD_SETTING,
+    "process": _PROCESS,
+    "regenerative": _REGENERATIVE,
+    # Searched sentence by sentence; the gate says which sentences hold a place where they can match.
+    **{name: GatedPattern.compile(pattern.pattern, pattern.flags) for name, pattern in (
+        ("past_result", _PAST_RESULT), ("future", _FUTURE), ("outcome", _OUTCOME), ("study_noun", _STUDY_NOUN),
+        ("treatment_words", _TREATMENT_WORDS), ("hedged", _HEDGED), ("customers", _CUSTOMERS),
+        ("received", _RECEIVED), ("body_outcome", _BODY_OUTCOME))},
+}
+
+
 # --- the step -----------------------------------------------------------------------------------------
 
 
@@ -921,10 +1089,11 @@ def assess(doc: Document) -> Document:
         species.add("human")
         species_spans.extend((*e.span, "human") for e in evidence if e.stage >= 6)
     cell_types, cell_spans = find_cell_types(doc)
+    phases = set(doc.values("phase"))
     doc.entities = {
         "registry_ids": doc.values("registry_id"),
         "species": [s for s in ("human", "animal", "in_vitro") if s in species],
-        "phases": [p for p in ("early_1", "1", "1/2", "2", "2/3", "3", "4") if p in set(doc.values("phase"))],
+        "phases": [p for p in ("early_1", "1", "1/2", "2", "2/3", "3", "4") if p in phases],
         "sample_sizes": list(dict.fromkeys(int(v) for v in doc.values("sample_size"))),
         "cell_types": cell_types,
         "conditions": find_conditions(doc),

@@ -1,16 +1,19 @@
 """Compile the knowledge base into matchers, once per knowledge version.
 
-One spaCy blank English pipeline (a light rule tokenizer and the sentencizer) is shared by the process.
-For each knowledge version the gazetteers (cell types, conditions, regulators, products and makers, plus
-the reader's lexicon) become two PhraseMatchers: short acronyms written in capitals match exactly ("MS",
-"ALS", "IV"), everything else by lower case. Registry ids come from `knowledge.registries` through
-`celldecide.registry.ids`; red-flag rules are compiled with their literal gates.
+One spaCy blank English pipeline (a light rule tokenizer and the sentencizer, whose rule `segment` applies)
+is shared by the process. For each knowledge version the gazetteers (cell types, conditions, regulators,
+products and makers, plus the reader's lexicon) become two PhraseMatchers: short acronyms written in
+capitals match exactly ("MS", "ALS", "IV"), everything else by lower case. Registry ids come from
+`knowledge.registries` through `celldecide.registry.ids`. The red-flag rules, the reader's cues and
+whole-text patterns and the registries' id patterns share one `GateSet`: one pass over a text finds
+where any of them can match (`Document.find`, `Document.gate_positions`).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,10 +22,13 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokenizer import Tokenizer
+from spacy.vocab import Vocab
 
+from celldecide.reader.assess import WHOLE_TEXT as ASSESSED_WHOLE_TEXT
 from celldecide.reader.cues import CUES
 from celldecide.reader.fastre import GatedPattern, GateSet
 from celldecide.reader.lexicon import COUNTED_PEOPLE, LEXICON, TIME_UNITS
+from celldecide.reader.recognize import WHOLE_TEXT as RECOGNIZED_WHOLE_TEXT
 from celldecide.registry.ids import IdMatcher
 
 # A light tokenizer: split off quotes and brackets, split on hyphens, slashes and dashes inside words.
@@ -37,21 +43,57 @@ _ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "Dr.", "Drs.", "Prof.", "Mr.", "Mrs.",
                   "Oct.", "Nov.", "Dec.", "U.S.A.", "D.C.", "Ph.D.", "M.D.")
 _ABBREVIATION = re.compile("^(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS if " " not in a) + ")$")
 _ACRONYM = re.compile(r"^[A-Za-z0-9+\-]{1,6}s?$")
+# spaCy strips one prefix or suffix at a time and copies the rest of the string each time, so a run of
+# thousands of brackets or full stops without a space costs time quadratic in its length; split at every
+# bracket, it would also make a token of each. No word is that long: a run longer than this is not split
+# at all (it becomes one token).
+_AFFIX_MAX = 1_000
+
+
+def _prefix_search(string: str) -> re.Match[str] | None:
+    """Return the prefix spaCy should split off `string` (none for a run longer than `_AFFIX_MAX`)."""
+    return _PREFIX.match(string) if len(string) <= _AFFIX_MAX else None
+
+
+def _suffix_search(string: str) -> re.Match[str] | None:
+    """Return the suffix spaCy should split off `string`, looking at its last two characters only.
+
+    Every suffix is one or two characters, so searching from there finds what a search of the whole
+    string finds, without reading the string (which would make a long run quadratic).
+    """
+    length = len(string)
+    return _SUFFIX.search(string, length - 2 if length > 2 else 0) if length <= _AFFIX_MAX else None
+
+
+def _infix_finditer(string: str) -> Iterator[re.Match[str]] | tuple[()]:
+    """Return where spaCy should split `string` inside (nowhere in a run longer than `_AFFIX_MAX`)."""
+    return _INFIX.finditer(string) if len(string) <= _AFFIX_MAX else ()
+
+
+def _light_tokenizer(vocab: Vocab) -> Tokenizer:
+    """Return the reader's rule tokenizer over `vocab` (see `_PREFIX`, `_SUFFIX`, `_INFIX`)."""
+    return Tokenizer(
+        vocab,
+        rules={},
+        # A token_match keeps "U.S." whole without special-case rules, which would disable the token cache.
+        token_match=_ABBREVIATION.match,
+        prefix_search=_prefix_search,
+        suffix_search=_suffix_search,
+        infix_finditer=_infix_finditer,
+    )
+
+
+@spacy.registry.tokenizers("celldecide.light_tokenizer.v1")
+def _light_tokenizer_factory() -> Callable[[Language], Tokenizer]:
+    """Make the blank pipeline build the light tokenizer directly (building spaCy's default English
+    tokenizer, with its thousands of special cases, only to replace it takes a good part of a second)."""
+    return lambda pipeline: _light_tokenizer(pipeline.vocab)
 
 
 @lru_cache(maxsize=1)
 def nlp() -> Language:
     """Return the shared blank English pipeline: the rule tokenizer and the sentencizer."""
-    pipeline = spacy.blank("en")
-    pipeline.tokenizer = Tokenizer(
-        pipeline.vocab,
-        rules={},
-        # A token_match keeps "U.S." whole without special-case rules, which would disable the token cache.
-        token_match=_ABBREVIATION.match,
-        prefix_search=_PREFIX.search,
-        suffix_search=_SUFFIX.search,
-        infix_finditer=_INFIX.finditer,
-    )
+    pipeline = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "celldecide.light_tokenizer.v1"}}})
     pipeline.add_pipe("sentencizer")
     return pipeline
 
@@ -67,7 +109,10 @@ class FlagRule:
     window: int
     unless: re.Pattern[str] | None
     kinds: frozenset[str]
-    regex_slot: int = 0  # positions of this rule's patterns in `Compiled.flag_gates`
+    # Where `unless` may match is found with the rules' one scan: a sentence holding no such place is not searched.
+    # Only for an `unless` whose every alternative starts at a word boundary (found by the scan for words).
+    unless_slot: int | None = None
+    regex_slot: int = 0  # positions of this rule's patterns in `Compiled.gates`
     near_slot: int | None = None
 
 
@@ -80,11 +125,14 @@ class Compiled:
     phrases_lower: PhraseMatcher
     matcher: Matcher
     labels: dict[int, tuple[str, str]]
+    rules: dict[int, str]  # the rule a gazetteer match cites: its label, "kind:value"
+    # Per gazetteer match id: (kind, value, rule, what to do), 0 a mention, 1 a count anchor, 2 a comparator.
+    phrase_info: dict[int, tuple[str, str, str, int]]
     registry_ids: IdMatcher
     registry_patterns: tuple[tuple[str, GatedPattern], ...]
     flags: tuple[FlagRule, ...]
-    flag_gates: GateSet
-    cue_slots: dict[str, int]
+    gates: GateSet  # every gated pattern: red-flag rules, cues and the reader's whole-text patterns
+    slots: dict[str, int]  # where each cue ("cue:offer") and whole-text pattern ("phase") sits in `gates`
     flag_entries: dict[str, Any]
     products: dict[str, Any]
     cell_type_ids: frozenset[str]
@@ -184,9 +232,19 @@ def _token_patterns(matcher: Matcher) -> None:
     )
 
 
-def _flag_rules(knowledge: Any) -> tuple[tuple[FlagRule, ...], GateSet, dict[str, int]]:
-    """Compile every red-flag pattern and the reader's cues into one gate set that finds all their candidate
-    positions with one scan of a text; return the rules, the gate set and where each cue sits in it."""
+def _unless_slot(unless: str | None, slot: Callable[[GatedPattern], int]) -> int | None:
+    """Return the gate slot of an `unless` pattern that starts at word boundaries and has literal prefixes."""
+    if not unless:
+        return None
+    gated = GatedPattern.compile(unless)
+    return slot(gated) if gated.at_words and gated.prefixes else None
+
+
+def _gates(knowledge: Any, registry_patterns: tuple[tuple[str, GatedPattern], ...]
+           ) -> tuple[tuple[FlagRule, ...], GateSet, dict[str, int]]:
+    """Compile every red-flag pattern, the reader's cues, its whole-text patterns and the registries' id
+    patterns into one gate set that finds all their candidate positions with one scan of a text; return the
+    rules, the gate set and where each named pattern ("cue:offer", "phase", "registry:ctgov") sits in it."""
     rules: list[FlagRule] = []
     gated: list[GatedPattern] = []
 
@@ -207,12 +265,16 @@ def _flag_rules(knowledge: Any) -> tuple[tuple[FlagRule, ...], GateSet, dict[str
                     window=pattern.window,
                     unless=re.compile(pattern.unless, re.IGNORECASE) if pattern.unless else None,
                     kinds=frozenset(getattr(pattern, "kinds", ()) or ()),
+                    unless_slot=_unless_slot(pattern.unless, slot),
                     regex_slot=slot(regex),
                     near_slot=slot(near) if near is not None else None,
                 )
             )
-    cue_slots = {name: slot(GatedPattern.compile(pattern.pattern)) for name, pattern in CUES.items()}
-    return tuple(rules), GateSet(gated), cue_slots
+    slots = {f"cue:{name}": slot(GatedPattern.compile(pattern.pattern)) for name, pattern in CUES.items()}
+    for name, pattern in {**RECOGNIZED_WHOLE_TEXT, **ASSESSED_WHOLE_TEXT}.items():
+        slots[name] = slot(pattern)
+    slots.update({f"registry:{registry}": slot(pattern) for registry, pattern in registry_patterns})
+    return tuple(rules), GateSet(gated), slots
 
 
 def compile_knowledge(knowledge: Any) -> Compiled:
@@ -231,7 +293,8 @@ def compile_knowledge(knowledge: Any) -> Compiled:
             exact.add(label, exact_docs)
         if lower_docs:
             lower.add(label, lower_docs)
-    flag_rules, flag_gates, cue_slots = _flag_rules(knowledge)
+    registry_patterns = _registry_patterns(knowledge)
+    flag_rules, gates, slots = _gates(knowledge, registry_patterns)
     matcher = Matcher(pipeline.vocab)
     _token_patterns(matcher)
     for label in ("count:people", "count:one_person", "count:n", "duration"):
@@ -243,11 +306,14 @@ def compile_knowledge(knowledge: Any) -> Compiled:
         phrases_lower=lower,
         matcher=matcher,
         labels=labels,
+        rules={key: f"{kind}:{value}" for key, (kind, value) in labels.items()},
+        phrase_info={key: (kind, value, f"{kind}:{value}", {"count_anchor": 1, "comparator": 2}.get(value, 0))
+                     for key, (kind, value) in labels.items()},
         registry_ids=IdMatcher.from_registries(knowledge.registries),
-        registry_patterns=_registry_patterns(knowledge),
+        registry_patterns=registry_patterns,
         flags=flag_rules,
-        flag_gates=flag_gates,
-        cue_slots=cue_slots,
+        gates=gates,
+        slots=slots,
         flag_entries={f.id: f for f in knowledge.red_flags},
         products={p.id: p for p in knowledge.products},
         cell_type_ids=frozenset(c.id for c in knowledge.cell_types),

@@ -32,11 +32,63 @@ _LOOKS_LIKE_HTML = re.compile(
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Only what needs changing: runs of spaces, or a tab or other space that is not " ".
 _SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
-_AROUND_NEWLINE = re.compile(r" ?\n ?")
+_RUN_OF_SPACES = re.compile("  +")  # starts with a literal, so the search skips ahead fast
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 # One apostrophe, one double quote and one dash in the matching view (each a single character).
 _VIEW = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("´", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"),
          ("‐", "-"), ("‑", "-"), ("‒", "-"), ("−", "-"), ("\u00a0", " "))
+
+
+# The HTML tree builder checks the stack of open elements for many start and end tags, so thousands of
+# nested elements cost time quadratic in their depth. Browsers cap the depth of the tree they build
+# (Blink at 512); so does the reader, and only when a page has enough tags to reach such a depth.
+MAX_DEPTH = 512
+_MANY_TAGS = 4_096
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)[^<>]*+>")
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements that close themselves (a new <li> ends the open one) or sit at fixed places: they never nest deep.
+_OPTIONAL_END_TAGS = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rt rtc rp "
+                               "html head body".split())
+# How far up the stack an end tag looks for its start tag: deeper mismatches are markup errors.
+_CLOSE_REACH = 64
+
+
+def limit_nesting(raw: str, max_depth: int = MAX_DEPTH, *, min_tags: int = _MANY_TAGS) -> str:
+    """Return `raw` without the start tags nested deeper than `max_depth` (their text stays).
+
+    Pages with at most `min_tags` tags cannot nest deep enough to matter and are returned as they are,
+    without reading them; so are pages whose elements never nest deeper than `max_depth`.
+
+    >>> limit_nesting("<div>" * 3 + "x" + "</div>" * 3, max_depth=2, min_tags=0)
+    '<div><div>x</div></div></div>'
+    """
+    if raw.count("<") <= min_tags:
+        return raw
+    stack: list[str] = []
+    dropped: list[tuple[int, int]] = []
+    for tag in _TAG.finditer(raw):
+        name = tag.group(2).lower()
+        if name in _VOID_TAGS or name in _OPTIONAL_END_TAGS:
+            continue
+        if not tag.group(1):
+            if len(stack) >= max_depth:
+                dropped.append(tag.span())
+            else:
+                stack.append(name)
+            continue
+        for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _CLOSE_REACH), -1):
+            if stack[depth] == name:
+                del stack[depth:]
+                break
+    if not dropped:
+        return raw
+    parts: list[str] = []
+    at = 0
+    for start, end in dropped:
+        parts.append(raw[at:start])
+        at = end
+    parts.append(raw[at:])
+    return "".join(parts)
 
 
 def looks_like_html(raw: str) -> bool:
@@ -52,7 +104,7 @@ def html_to_text(raw: str) -> str:
     >>> html_to_text("<nav>Home</nav><p onclick='x()'>Stem <b>cells</b></p><script>evil()</script><p>Two</p>")
     '\\nStem cells\\nTwo'
     """
-    tree = LexborHTMLParser(raw)
+    tree = LexborHTMLParser(limit_nesting(raw))
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""
@@ -78,10 +130,18 @@ def tidy(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _AROUND_NEWLINE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
+    # Most texts hold no invisible character and no space but " " and "\n" (all of those are unprintable):
+    # one check then skips two passes, and each pass below runs only when what it changes is there.
+    if not text.replace("\n", " ").isprintable():
+        text = _INVISIBLE.sub("", text)
+        text = _SPACES.sub(" ", text)
+    elif "  " in text:
+        text = _RUN_OF_SPACES.sub(" ", text)  # the same as `_SPACES` when " " is the only space
+    if " \n" in text or "\n " in text:
+        # Spaces are single now: this drops every space next to a line break, as `re.sub(" ?\n ?", "\n")` would.
+        text = text.replace(" \n", "\n").replace("\n ", "\n")
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
 
 

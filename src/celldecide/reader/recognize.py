@@ -9,6 +9,8 @@ small regular expressions below. Overlapping gazetteer matches of the same kind 
 
 from __future__ import annotations
 
+import bisect
+import operator
 import re
 
 from celldecide.reader.document import Document, Mention
@@ -37,13 +39,16 @@ DOSES = (
     ),
 )
 PERCENT = GatedPattern.compile(r"\b\d{1,3}(?:\.\d{1,3})?\s?(?:%|percent)")
-# A named organisation: capitalised words ending in a word that says what kind of body it is.
+# A named organisation: capitalised words ending in a word that says what kind of body it is. Every form starts
+# with a capital at the start of a word ("University of …", "Kyoto … Institute", "Mayo Clinic", "CiRA"), so the
+# capital is matched first (then "not after a word character"), which lets the regex engine skip to capitals.
 ORGANISATION = re.compile(
-    r"\b(?:University of (?:[A-Z][\w'’.-]+ ?){1,3}|(?:[A-Z][\w&'’.-]*[ -](?:(?:of|and|for|de|&) )?){1,6}(?:University|"
+    r"[A-Z](?<!\w[A-Z])(?:(?<=U)niversity of (?:[A-Z][\w'’.-]+ ?){1,3}|"
+    r"[\w&'’.-]*[ -](?:(?:of|and|for|de|&) )?(?:[A-Z][\w&'’.-]*[ -](?:(?:of|and|for|de|&) )?){0,5}(?:University|"
     r"Institute|Hospital|Clinic|Therapeutics|Biosciences|Biotech|Biotherapeutics|Pharmaceuticals?|Pharma|Inc\.?|"
     r"Ltd\.?|LLC|GmbH|Corporation|Corp\.?|Technologies|Technology|Laboratories|Medical Center|Medical Centre|"
     r"Foundation|Sciences|Biologics|Co\.|Research Institute|Cell Technology|CiRA|College|NHS Trust)|"
-    r"[A-Z][a-z]+ (?:Clinic|Institute)|CiRA)(?![\w])"
+    r"[a-z]+ (?:Clinic|Institute)|(?<=C)iRA)(?![\w])"
 )
 # Title-case words that do not make a name: "Mesenchymal Stem Cells Clinic" names nobody.
 _GENERIC_NAME_WORDS = frozenset(
@@ -83,86 +88,65 @@ def _windows(positions: list[int], *, before: int, after: int, size: int) -> lis
     return [(low, high) for low, high in merged]
 
 
-_ORG_WORDS = ("univers", "institut", "hospital", "clinic", "therapeut", "bio", "pharma", "inc", "ltd", "llc", "gmbh",
-              "corp", "technolog", "laborator", "medical cent", "foundation", "scienc", "co.", "cira", "college",
-              "trust")
-_LEAD_WORDS = ("prof", "phd", "ph.d", ", md", "led by", "group of", "lab of", "team of", "lead researcher")
-
-
-def _occurrences(haystack: str, needle: str) -> list[int]:
-    """Return every offset where `needle` starts (a substring search, fast for words that are rare)."""
-    found = []
-    at = haystack.find(needle)
-    while at != -1:
-        found.append(at)
-        at = haystack.find(needle, at + 1)
-    return found
+# Words a named organisation or research lead holds, where a name is looked for around (in the view).
+ORGANISATION_WORD = GatedPattern.compile(
+    r"\b(?:univers|institut|hospital|clinic|therapeut|bio|pharma|inc|ltd|llc|gmbh|corp|technolog|laborator|"
+    r"medical cent|foundation|scienc|co\.|cira|college|trust)", 0)
+RESEARCH_LEAD_WORD = GatedPattern.compile(
+    r"\b(?:prof|phd|ph\.d|, md|led by|group of|lab of|team of|lead researcher)", 0)
 # International nonproprietary names of cell products end in -cel (remestemcel-L, tisagenlecleucel): find the
 # ending (a literal, found fast), then read the word back to its start.
 CELL_NAME_ENDING = re.compile(r"cel(?:-[a-z])?\b")
 CELL_NAME_START = re.compile(r"[a-z]{3,}$")
+# A product code or brand: "Name®", "ABC-123", "AB-C", "Namecel-T", "CamelCase cells". Every form starts with
+# a capital at the start of a word; written as that capital first (then "not after a word character"), the
+# regex engine skips straight to capitals instead of trying every position.
 PRODUCT_CODE = re.compile(
-    r"\b(?:[A-Z][A-Za-z]+\s?[®™]|[A-Z]{2,6}[- ]\d{2,4}\b|[A-Z]{2,}-[A-Z]\b|[A-Z][a-z]+cel-[A-Z]\b|"
-    r"[A-Z][a-z]+[A-Z][a-z]+\b(?= (?:cells?|therapy|product)))"
+    r"[A-Z](?<!\w[A-Z])(?:[A-Za-z]+\s?[®™]|[A-Z]{1,5}[- ]\d{2,4}\b|[A-Z]+-[A-Z]\b|[a-z]+cel-[A-Z]\b|"
+    r"[a-z]+[A-Z][a-z]+\b(?= (?:cells?|therapy|product)))"
 )
 _NOT_PRODUCT_CODES = re.compile(r"^(?:COVID|SARS|HLA|CD|IL|TNF|VEGF|ICD|ISO|UPDRS|ALSFRS|EQ|SF|VABS|SRS|EDSS|HPV|HIV|NCT|M\d)")
 
 
-class _Offsets:
-    """Character offsets of tokens, read from spaCy's array on demand (converting the whole array is slow)."""
-
-    def __init__(self, doc: Document) -> None:
-        from array import array
-
-        from spacy.attrs import IDX, LENGTH
-
-        # Python's `array` indexes as fast as a list and is filled from the numpy buffer without boxing.
-        self._starts, self._lengths = array("q"), array("q")
-        if len(doc.tokens):
-            table = doc.tokens.to_array([IDX, LENGTH]).astype("int64")
-            self._starts.frombytes(table[:, 0].tobytes())
-            self._lengths.frombytes(table[:, 1].tobytes())
-
-    def start(self, i: int) -> int:
-        return self._starts[i]
-
-    def end(self, i: int) -> int:
-        return self._starts[i] + self._lengths[i]
-
-
-def _gazetteer_mentions(doc: Document, offsets: _Offsets) -> tuple[list[Mention], list[int]]:
+def _gazetteer_mentions(doc: Document) -> tuple[list[Mention], list[int]]:
     """Return the gazetteer mentions, and the token positions of count anchors for the Matcher."""
     compiled = doc.compiled
-    labels = compiled.labels
+    info = compiled.phrase_info
+    tokens, starts, ends = doc.tokens, doc.token_starts, doc.token_ends
     found: list[Mention] = []
+    add = found.append
     anchors: list[int] = []
     for matcher in (compiled.phrases_exact, compiled.phrases_lower):
-        for match_id, start, end in matcher(doc.tokens):
-            kind, value = labels[match_id]
-            if value == "count_anchor":
+        for match_id, start, end in matcher(tokens):
+            kind, value, rule, special = info[match_id]
+            if not special:
+                add(Mention(kind, value, starts[start], ends[end - 1], rule))
+            elif special == 1:
                 anchors.append(start)
-                continue
-            if value == "comparator" and start and doc.tokens[start - 1].text == "-":
-                continue  # "graft-versus-host disease" compares nothing
-            found.append(Mention(kind, value, offsets.start(start), offsets.end(end - 1), rule=f"{kind}:{value}"))
+            elif not (start and tokens[start - 1].text == "-"):  # "graft-versus-host disease" compares nothing
+                add(Mention(kind, value, starts[start], ends[end - 1], rule))
     return _longest_per_kind(found), anchors
 
 
 def _longest_per_kind(mentions: list[Mention]) -> list[Mention]:
-    """Drop an exclusive-kind mention overlapping a longer one of the same family (spaCy's `filter_spans` rule)."""
+    """Drop an exclusive-kind mention overlapping a longer one of the same family (spaCy's `filter_spans` rule).
+
+    The kept spans of a family never overlap, so they are kept sorted and one bisection finds the only
+    kept span that could overlap a new one: the last one starting before the new one ends.
+    """
     exclusive = sorted(
         (m for m in mentions if m.kind in _EXCLUSIVE), key=lambda m: (-(m.end - m.start), m.start)
     )
     kept: list[Mention] = []
-    occupied: dict[str, set[int]] = {}
+    occupied: dict[str, tuple[list[int], list[int]]] = {}
     for mention in exclusive:
         family = "cell_type" if mention.kind in ("cell_type", "product") else mention.kind
-        taken = occupied.setdefault(family, set())
-        if mention.start in taken or (mention.end - 1) in taken:
+        taken_starts, taken_ends = occupied.setdefault(family, ([], []))
+        at = bisect.bisect_left(taken_starts, mention.end)
+        if at and taken_ends[at - 1] > mention.start:
             continue
-        if any(p in taken for p in range(mention.start, mention.end)):
-            continue
-        taken.update(range(mention.start, mention.end))
+        taken_starts.insert(at, mention.start)
+        taken_ends.insert(at, mention.end)
         kept.append(mention)
     return kept + [m for m in mentions if m.kind not in _EXCLUSIVE]
 
@@ -176,36 +160,61 @@ def _number(text: str) -> int | None:
 
 
 def _token_matches(doc: Document, anchors: list[int]) -> list[tuple[int, int, int]]:
-    """Run the token Matcher only around count and time words: every pattern ends or starts at one.
+    """Run the token Matcher only around count and time words that have a number nearby.
 
-    The Matcher's cost grows with the tokens it reads, so it reads a few tokens either side of each
-    anchor ("12 elderly patients", "n = 30", "18 months") instead of the whole text.
+    Every pattern ends or starts at an anchor ("12 elderly patients", "n = 30", "18 months") and holds a
+    token that looks like a number, so only the matches inside a few tokens either side of such an anchor
+    count, and only windows holding such a token are read. Overlapping windows are read by one Matcher
+    call (a call costs far more than a token), keeping the matches that fit inside one window: the
+    patterns look at nothing but their own tokens, so these are the matches each window would give alone.
     """
     tokens = doc.tokens
     if len(anchors) > 400:
         return list(doc.compiled.matcher(tokens))  # anchors everywhere: one pass beats many small ones
-    found: set[tuple[int, int, int]] = set()
+    numbers = doc.number_tokens
+    if not numbers:
+        return []
+    lows: list[int] = []
+    highs: list[int] = []
     covered = -1
     for position in sorted(set(anchors)):
         low, high = max(0, position - 6, covered - 6), min(len(tokens), position + 4)
         if high <= low:
             continue
-        window = tokens[low:high]
-        for match_id, first, last in doc.compiled.matcher(window):
-            found.add((match_id, first + low, last + low))
         covered = high
-    return sorted(found, key=lambda m: (m[1], m[2]))
+        first_number = bisect.bisect_left(numbers, low)
+        if first_number == len(numbers) or numbers[first_number] >= high:
+            continue  # no number in the window: no pattern can match in it
+        lows.append(low)
+        highs.append(high)
+    # Windows come in order, their starts and ends both rising; merge those that overlap or touch.
+    regions: list[list[int]] = []
+    for low, high in zip(lows, highs):
+        if regions and low <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], high)
+        else:
+            regions.append([low, high])
+    found: set[tuple[int, int, int]] = set()
+    for region_low, region_high in regions:
+        for match_id, first, last in doc.compiled.matcher(tokens[region_low:region_high]):
+            start, end = first + region_low, last + region_low
+            window = bisect.bisect_right(lows, start) - 1  # the window starting last at or before the match
+            if window >= 0 and end <= highs[window]:
+                found.add((match_id, start, end))
+    return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
 
-def _token_mentions(doc: Document, anchors: list[int], offsets: _Offsets) -> list[Mention]:
+def _token_mentions(doc: Document, anchors: list[int]) -> list[Mention]:
     compiled = doc.compiled
     tokens = doc.tokens
+    starts, ends = doc.token_starts, doc.token_ends
+    numbers = set(doc.number_tokens)
     found: list[Mention] = []
     for match_id, start, end in _token_matches(doc, anchors):
         kind, value = compiled.labels[match_id]
-        char_start, char_end = offsets.start(start), offsets.end(end - 1)
+        char_start, char_end = starts[start], ends[end - 1]
         if kind == "count":
-            number_at = next((k for k in range(start, end) if tokens[k].like_num), None)
+            number_at = next((k for k in range(start, end) if k in numbers), None)
             amount = _number(tokens[number_at].text) if number_at is not None else None
             if value == "one_person":
                 amount, number_at = 1, None
@@ -213,7 +222,7 @@ def _token_mentions(doc: Document, anchors: list[int], offsets: _Offsets) -> lis
                 continue
             # "600 million people" is a population, not a sample.
             if number_at is not None:
-                after = offsets.end(number_at)
+                after = ends[number_at]
                 following = doc.view[after:after + 9].lstrip()
                 if following.startswith(("million", "billion", "percent", "%")):
                     continue
@@ -252,8 +261,8 @@ def _phase_value(first: str, second: str | None, early: bool) -> list[str]:
 def _registry_mentions(doc: Document) -> list[Mention]:
     """Return registry ids found by the knowledge base's id patterns, normalized by the registry module."""
     candidates = []
-    for registry, pattern in doc.compiled.registry_patterns:
-        for match in pattern.finditer(doc.text, doc.view):
+    for registry, _pattern in doc.compiled.registry_patterns:
+        for match in doc.find(f"registry:{registry}"):
             candidates.append((match.start(), -(match.end() - match.start()), registry, match.group(0)))
     found: list[Mention] = []
     end = -1
@@ -272,14 +281,14 @@ def _regex_mentions(doc: Document) -> list[Mention]:
     text, view = doc.text, doc.view
     found: list[Mention] = []
     found.extend(_registry_mentions(doc))
-    for match in PHASE.finditer(text, view):
+    for match in doc.find("phase"):
         for value in _phase_value(match.group(2).lower(), match.group(3) and match.group(3).lower(), bool(match.group(1))):
             found.append(Mention("phase", value, match.start(), match.end(), rule="phase"))
-    scientific = _TIMES_TEN.search(view) is not None
-    for dose in DOSES if scientific else DOSES[:1]:
-        for match in dose.finditer(text, view):
+    scientific = "10" in view and _TIMES_TEN.search(view) is not None
+    for dose in ("dose", "dose_scientific") if scientific else ("dose",):
+        for match in doc.find(dose):
             found.append(Mention("dose", match.group(0), match.start(), match.end(), rule="dose"))
-    for match in PERCENT.finditer(text, view):
+    for match in doc.find("percent"):
         found.append(Mention("percent", match.group(0), match.start(), match.end(), rule="percent"))
     for ending in CELL_NAME_ENDING.finditer(view):
         stem = CELL_NAME_START.search(view, max(0, ending.start() - 40), ending.start())
@@ -291,7 +300,7 @@ def _regex_mentions(doc: Document) -> list[Mention]:
             found.append(Mention("product_name", match.group(0).strip(), match.start(), match.end(), rule="product code"))
     # An organisation name holds a kind-of-body word ("University", "Ltd"); read names only around those.
     seen: set[tuple[int, int]] = set()
-    org_words = [at for word in _ORG_WORDS for at in _occurrences(view, word)]
+    org_words = [match.start() for match in doc.find("organisation_word", in_view=True)]
     for low, high in _windows(org_words, before=160, after=90, size=len(text)):
         for match in ORGANISATION.finditer(text, low, high):
             if match.span() in seen or (match.end() == high and high < len(text)):
@@ -302,7 +311,7 @@ def _regex_mentions(doc: Document) -> list[Mention]:
     if "(" in text and _EXCHANGE.search(view):
         for match in _TICKER.finditer(text):
             found.append(Mention("maker", match.group(1), match.start(1), match.end(1), rule="listed company"))
-    leads = [at for word in _LEAD_WORDS for at in _occurrences(view, word)]
+    leads = [match.start() for match in doc.find("research_lead_word", in_view=True)]
     seen_leads: set[tuple[int, int]] = set()
     for low, high in _windows(leads, before=60, after=60, size=len(text)):
         for match in _ACADEMIC_LEAD.finditer(text, low, high):
@@ -312,12 +321,29 @@ def _regex_mentions(doc: Document) -> list[Mention]:
     return found
 
 
-@step("recognize", needs=("text", "view", "tokens"), adds=("mentions",))
+_KIND, _START, _END = (operator.itemgetter(Mention._fields.index(name)) for name in ("kind", "start", "end"))
+
+
+# Patterns read over the whole text, gated by the compiled knowledge's one scan (`Document.find`).
+WHOLE_TEXT: dict[str, GatedPattern] = {
+    "phase": PHASE,
+    "dose": DOSES[0],
+    "dose_scientific": DOSES[1],
+    "percent": PERCENT,
+    "organisation_word": ORGANISATION_WORD,
+    "research_lead_word": RESEARCH_LEAD_WORD,
+}
+
+
+@step("recognize", needs=("text", "view", "tokens", "token_starts", "token_ends", "number_tokens"),
+      adds=("mentions",))
 def recognize(doc: Document) -> Document:
     """Collect every mention the gazetteers, token patterns and id patterns find, in text order."""
-    offsets = _Offsets(doc)
-    gazetteer, anchors = _gazetteer_mentions(doc, offsets)
-    mentions = gazetteer + _token_mentions(doc, anchors, offsets) + _regex_mentions(doc)
-    mentions.sort(key=lambda m: (m.start, -(m.end - m.start), m.kind))
+    gazetteer, anchors = _gazetteer_mentions(doc)
+    mentions = gazetteer + _token_mentions(doc, anchors) + _regex_mentions(doc)
+    # By start, longer first, then kind: three stable sorts on tuple fields run in C, unlike one key function.
+    mentions.sort(key=_KIND)
+    mentions.sort(key=_END, reverse=True)
+    mentions.sort(key=_START)
     doc.mentions = mentions
     return doc
