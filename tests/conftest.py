@@ -36,3 +36,15 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
     return target
+
+
+@pytest.fixture
+def get(client):
+    """Fetch a page with Django's test client, check its status (200 unless told) and return its HTML."""
+
+    def fetch(path: str, status: int = 200) -> str:
+        response = client.get(path)
+        assert response.status_code == status, path
+        return response.content.decode()
+
+    return fetch

@@ -54,7 +54,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    # Asking for the live server first makes it outlive the browser: closing the browser ends its kept-alive
+    # connections while the server still shares its in-memory database with the threads that served them.
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="celldecide-chromium-") as profile, sync_playwright() as pw:

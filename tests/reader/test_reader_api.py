@@ -128,9 +128,10 @@ def test_it_keeps_inline_markup_inside_one_line(read_text):
 )
 def test_it_reads_pathological_input_in_under_a_second(read_text, pathological):
     read_text("warm up the matchers")
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: a busy machine (CI runs tests in parallel) must not fail it.
+    started = time.process_time()
     read_text(pathological)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_it_lists_found_trials_with_their_registry_url_without_a_lookup(read_text):

@@ -8,16 +8,6 @@ from django.utils.html import escape
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def get(client):
-    def fetch(path: str, status: int = 200) -> str:
-        response = client.get(path)
-        assert response.status_code == status, path
-        return response.content.decode()
-
-    return fetch
-
-
 def test_it_shows_the_search_form_count_facets_and_results(get, imported):
     html = get("/trials/")
     assert '<form method="get" action="/trials/" role="search">' in html

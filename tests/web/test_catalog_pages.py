@@ -6,16 +6,6 @@ import pytest
 from django.utils.html import escape
 
 
-@pytest.fixture
-def get(client):
-    def fetch(path: str, status: int = 200) -> str:
-        response = client.get(path)
-        assert response.status_code == status, path
-        return response.content.decode()
-
-    return fetch
-
-
 def test_it_lists_every_product_with_its_authorizations(get, kb):
     html = get("/products/")
     for product in kb.products:
