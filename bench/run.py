@@ -3,7 +3,8 @@
 Each benchmark is its own process (a fresh interpreter, its own imports and caches) and merges its figures
 into `bench/results.json`; this script adds `machine` (CPU model, cores, memory, Python, date, load) and
 prints one table. A benchmark that fails is reported and the others still run; the exit status is non-zero
-if any failed.
+if any failed. After a run, the README's performance section (between its markers) is rewritten from the
+file, so the figures there are always those of the last `make bench` and the machine it ran on.
 
 Run: .venv/bin/python bench/run.py [--only reader,import,search,http] [--summary]
 """
@@ -23,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
+README = ROOT / "README.md"
+README_START = "<!-- performance: written by bench/run.py from bench/results.json -->"
+README_END = "<!-- end of performance -->"
 BENCHMARKS = {
     "reader": "bench_reader.py",
     "import": "bench_import.py",
@@ -33,12 +37,12 @@ BENCHMARKS = {
 TARGETS: list[tuple[str, str, float, str]] = [
     ("reader.ratio_to_tokenize", "<=", 20, "x"),
     ("import.records_per_s", ">=", 3000, "/s"),
-    ("search.sqlite_p95_ms", "<=", 30, "ms"),
-    ("search.postgres_p95_ms", "<=", 30, "ms"),
-    ("http.hub_p99_ms", "<=", 25, "ms"),
-    ("http.read_p99_ms", "<=", 150, "ms"),
+    ("search.sqlite_p95_ms", "<=", 30, " ms"),
+    ("search.postgres_p95_ms", "<=", 30, " ms"),
+    ("http.hub_p99_ms", "<=", 25, " ms"),
+    ("http.read_p99_ms", "<=", 150, " ms"),
     ("http.errors", "<=", 0, ""),
-    ("http.rss_growth_pct", "<", 10, "%"),
+    ("http.rss_growth_pct", "<", 10, " %"),
 ]
 SHOWN = [
     "reader.ms_per_page", "reader.pages_per_s_per_core", "import.ratio_to_json_loads", "search.records",
@@ -46,6 +50,30 @@ SHOWN = [
     "http.trivial_p99_ms", "http.read_ratio_to_trivial_p99", "http.static_max_age_s", "http.server",
 ]  # fmt: skip
 _COMPARE = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+# Every key the results file must hold, in the order the README lists them: what each figure is, its unit.
+README_ROWS: list[tuple[str, str, str]] = [
+    ("reader.ratio_to_tokenize", "reader: time per 1,579-word page / one `re.findall(r\"\\w+\")` pass", "x"),
+    ("reader.ms_per_page", "reader: time per page", " ms"),
+    ("reader.pages_per_s_per_core", "reader: pages per second per core", "/s"),
+    ("import.records_per_s", "import into SQLite: records per second", "/s"),
+    ("import.ratio_to_json_loads", "import time / `json.loads` of the same files", "x"),
+    ("search.records", "search: registrations in the database", ""),
+    ("search.sqlite_p95_ms", "search p95 on SQLite (FTS5)", " ms"),
+    ("search.postgres_p95_ms", "search p95 on PostgreSQL (tsvector + GIN)", " ms"),
+    ("http.hub_p99_ms", "hub page p99 at 32 connections", " ms"),
+    ("http.read_p99_ms", "`POST /api/v1/read` p99 at 8 connections", " ms"),
+    ("http.requests_per_s", "soak, 60 s at 64 connections: requests per second", "/s"),
+    ("http.errors", "soak: errors (non-2xx/3xx and socket errors)", ""),
+    ("http.rss_growth_pct", "soak: resident memory growth", " %"),
+]
+# Figures shown beside a row for context: the baseline it is compared with.
+README_CONTEXT = {
+    "search.sqlite_p95_ms": ("search.sqlite_like_p95_ms", "`LIKE '%term%'` scan p95 {:g} ms"),
+    "search.postgres_p95_ms": ("search.postgres_like_p95_ms", "`LIKE '%term%'` scan p95 {:g} ms"),
+    "http.hub_p99_ms": ("http.static_p99_ms", "a static file's p99 {:g} ms"),
+    "http.read_p99_ms": ("http.trivial_p99_ms", "a trivial view's p99 {:g} ms"),
+}
+
 
 
 def machine() -> dict[str, object]:
@@ -102,6 +130,41 @@ def summary(results: dict) -> tuple[str, bool]:
     return "\n".join(lines), all_met
 
 
+def readme_section(results: dict) -> str:
+    """Return the README's performance section (without its markers) for these results."""
+    targets = {key: (comparison, target) for key, comparison, target, _unit in TARGETS}
+    lines = ["| figure | measured | target | |", "|---|---|---|---|"]
+    for key, label, unit in README_ROWS:
+        value = results.get(key)
+        measured = "not measured" if value is None else f"{value:g}{unit}"
+        if key in README_CONTEXT and README_CONTEXT[key][0] in results and value is not None:
+            context_key, template = README_CONTEXT[key]
+            measured += f" ({template.format(results[context_key])})"
+        goal, status = "", ""
+        if key in targets:
+            comparison, target = targets[key]
+            goal = f"{comparison} {target:g}{unit}".replace("<=", "≤").replace(">=", "≥")
+            status = "" if value is None else ("met" if _COMPARE[comparison](value, target) else "**missed**")
+        lines.append(f"| {label} (`{key}`) | {measured} | {goal} | {status} |")
+    info = results.get("machine", {})
+    if info:
+        lines += ["", f"Measured on {info.get('cpu_model')}, {info.get('cores')} cores, {info.get('ram_gb')} GB, "
+                      f"Python {info.get('python')}, {info.get('system')}, on {info.get('date')} "
+                      f"(1-minute load {info.get('loadavg_1m_at_start')} at the start)."]  # fmt: skip
+    return "\n".join(lines)
+
+
+def write_readme(results: dict, readme: Path = README) -> bool:
+    """Rewrite the performance section between its markers; return False when the README has no markers."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    updated = text[: start + len(README_START)] + "\n" + readme_section(results) + "\n" + text[end:]
+    readme.write_text(updated, encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated: " + ", ".join(BENCHMARKS))
@@ -118,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         current = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
         current["machine"] = info
         RESULTS.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if not write_readme(current):
+            print(f"README.md has no performance markers ({README_START}); not updated")
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     table, _ = summary(results)
     print("\n" + table)
