@@ -14,70 +14,21 @@ from pathlib import Path
 
 import pytest
 
+from celldecide.knowledge import spec
+from tests.conftest import shared_path
+
 HERE = Path(__file__).parent
 DEV = HERE / "dev.jsonl"
 CALIBRATION = HERE / "calibration.jsonl"
-SHARED_CALIBRATION = Path("/work/shared/eval/calibration.jsonl")
 
-RED_FLAGS = frozenset(
-    {
-        "cure_all",
-        "wellness_iv",
-        "unapproved_exosomes",
-        "international_use",
-        "lab_credential",
-        "authority_halo",
-        "borrowed_science",
-        "testimonial_evidence",
-        "no_risk_claim",
-        "guaranteed_outcome",
-        "pay_to_participate",
-        "sales_pressure",
-        "regulatory_loophole",
-        "hype_language",
-        "animal_leap",
-        "vague_cell_source",
-    }
-)
-CHECKLIST = (
-    "product",
-    "disease",
-    "species",
-    "design",
-    "endpoint",
-    "safety",
-    "maker",
-    "oversight",
-    "availability",
-)
+# The vocabulary of the reading contract, as the code holds it (tests/knowledge checks it against the spec).
+RED_FLAGS = frozenset(spec.RED_FLAG_IDS)
+CHECKLIST = spec.CHECKLIST_IDS
 STATUSES = frozenset({"answered", "partial", "missing"})
-SPECIES = frozenset({"human", "animal", "in_vitro"})
-PHASES = frozenset({"early_1", "1", "1/2", "2", "2/3", "3", "4"})
-CELL_TYPES = frozenset(
-    {
-        "msc",
-        "hsc",
-        "cord_blood",
-        "bmac",
-        "prp",
-        "svf_adipose",
-        "exosome",
-        "ipsc_derived",
-        "esc_derived",
-        "car_t",
-        "treg",
-        "nk",
-        "chondrocyte",
-        "rpe",
-        "islet",
-        "dopaminergic",
-        "keratinocyte",
-        "limbal",
-        "cardiomyocyte",
-        "unspecified_stem_cell",
-    }
-)
-AUTHORIZATION = frozenset({"matches", "none_found", "not_applicable"})
+SPECIES = frozenset(spec.SPECIES)
+PHASES = frozenset(spec.PHASES)
+CELL_TYPES = frozenset(spec.CELL_TYPE_IDS)
+AUTHORIZATION = frozenset(spec.AUTHORIZATION_MATCHES)
 DEV_KINDS = frozenset({"clinic_claim", "headline", "trial_record", "paper"})
 # The calibration file predates the split of trial records and abstracts.
 CALIBRATION_KINDS = DEV_KINDS | {"trial_or_abstract"}
@@ -131,9 +82,7 @@ ALL_ITEMS = [*CALIBRATION_ITEMS, *DEV_ITEMS]
 
 
 def test_it_keeps_calibration_as_a_byte_copy_of_the_shared_file():
-    if not SHARED_CALIBRATION.exists():
-        pytest.skip("the shared calibration file is not mounted here")
-    assert CALIBRATION.read_bytes() == SHARED_CALIBRATION.read_bytes()
+    assert CALIBRATION.read_bytes() == shared_path("eval", "calibration.jsonl").read_bytes()
 
 
 def test_it_holds_at_least_ninety_new_items():

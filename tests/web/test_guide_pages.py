@@ -26,16 +26,6 @@ DEEPER_FACTS = [
 DEEPER_SLUGS = [slug for slug, _ in DEEPER_FACTS]
 
 
-@pytest.fixture
-def get(client):
-    def fetch(path: str, status: int = 200) -> str:
-        response = client.get(path)
-        assert response.status_code == status, path
-        return response.content.decode()
-
-    return fetch
-
-
 def _main(html: str) -> str:
     return html[html.index('<main id="main">'):html.index("</main>")]
 

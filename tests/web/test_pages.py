@@ -11,16 +11,6 @@ from django.utils.html import escape
 from celldecide.knowledge import spec
 
 
-@pytest.fixture
-def get(client):
-    def fetch(path: str, status: int = 200):
-        response = client.get(path)
-        assert response.status_code == status, path
-        return response.content.decode()
-
-    return fetch
-
-
 def test_it_shows_all_seven_stages_and_nine_questions_on_the_hub(get, kb):
     html = get("/")
     for stage in kb.stages:
