@@ -160,3 +160,42 @@ def test_it_counts_only_unrelated_conditions(
     record = dataclasses.replace(trials["NCT06325566"], conditions=conditions)
     codes = [r.code for r in pay_to_participate_hint(record).reasons]
     assert ("many_unrelated_conditions" in codes) is flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Costs are OUT OF POCKET for each subject.", "Les patients paient: out of pocket, café",
+     "Patient-Funded  ſelf-pay", "A treatment fee of 1×10^6 cells", "no wording that counts, at no cost",
+     "Patients\nwill\tpay"],
+)  # fmt: skip
+def test_it_finds_the_self_pay_wording_the_case_insensitive_regex_finds(text: str) -> None:
+    from celldecide.registry.classify import _SELF_PAY, _SELF_PAY_LOWER, _self_pay_wording
+
+    assert _SELF_PAY_LOWER.pattern == _SELF_PAY.pattern.lower()  # the twin is the same regex, in lower case
+    found = _SELF_PAY.search(text)
+    assert _self_pay_wording(["A title", text]) == (found.group(0) if found else None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mesenchymal stem cells, cell therapy", "remestemcel-L and Tisagenlecleucel", "Hydrocel gel; abcdecel-x y",
+     "REXLEMESTROCEL-Lz, cellcel", "ᴀbcdecel or Kelvincel (K)"],
+)  # fmt: skip
+def test_it_finds_every_cel_name_the_stem_regex_finds(text: str) -> None:
+    from celldecide.registry.classify import _CEL_STEM, _NOT_CEL_NAMES, _cel_names
+
+    expected = [m.group(0) for m in _CEL_STEM.finditer(text) if m.group(1).lower() not in _NOT_CEL_NAMES]
+    assert _cel_names(text) == expected
+
+
+def test_it_finds_each_terms_leftmost_phrase_and_a_shared_pattern_for_each_cell_type(
+    cell_types: list, frontiers: list
+) -> None:
+    product = {"id": "twocell", "name": "Twocel Graft", "nonproprietary_name": None, "aliases": ["TCG"],
+               "cell_types": ["msc", "chondrocyte"], "area": None, "frontier": None}  # fmt: skip
+    vocabulary = CellVocabulary.from_knowledge(cell_types=cell_types, frontiers=frontiers, products=[product])
+    text = "TCG then mesenchymal stem cells, then Twocel graft and MSCs"
+    found = [(term.product, found.cell_type, found.phrase) for term, found in vocabulary.matches(text, field="f")]
+    # Each term's leftmost match, in the vocabulary's order: what searching the whole text term by term gives.
+    assert found == [(t.product, t.cell_type, m.group(0)) for t in vocabulary._terms if (m := t.pattern.search(text))]
+    assert ("twocell", "msc", "TCG") in found and ("twocell", "chondrocyte", "TCG") in found

@@ -66,3 +66,12 @@ def test_it_builds_record_urls_for_registries_without_an_id_pattern(ids: IdMatch
     assert ids.record_url("who_ictrp", "PACTR202004801273802") == (
         "https://trialsearch.who.int/Trial2.aspx?TrialID=PACTR202004801273802"
     )
+
+
+def test_the_first_registry_listed_wins_when_two_formats_fit_a_whole_id() -> None:
+    matcher = IdMatcher.from_registries([
+        {"id": "first", "id_pattern": r"AB\d{4}", "id_prefix": "AB", "record_url": "https://a.example/{id}"},
+        {"id": "second", "id_pattern": r"[A-Z]{2}\d{4}", "id_prefix": None, "record_url": "https://b.example/{id}"},
+    ])  # fmt: skip
+    assert matcher.identify("AB1234").registry == "first"
+    assert matcher.identify("CD1234").registry == "second"

@@ -115,3 +115,45 @@ def test_it_maps_design_words_to_one_vocabulary(function, raw: str, expected: st
 def test_it_unwraps_hard_wrapped_paragraphs_and_keeps_paragraph_breaks() -> None:
     text = "\n      This is a prospective\n      study.\n\n      The purpose is\n      stated.\n    "
     assert n.clean_block(text) == "This is a prospective study.\n\nThe purpose is stated."
+
+
+def test_a_remembered_spelling_gives_the_same_answer_and_other_input_its_own_error() -> None:
+    assert n.status("Active, not recruiting") == n.status("Active, not recruiting") == "ACTIVE_NOT_RECRUITING"
+    assert n.status(None) is None and n.phases(["Phase 1", "Phase 2"]) == n.phases(["Phase 1", "Phase 2"]) == ("1/2",)
+    with pytest.raises(TypeError, match="expected text, got list"):
+        n.status(["RECRUITING"])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["June 15, 2018", "Sept. 2019", "sept 2019", "15 June 2018", "27/01/2020", "Junly 2019", "Jun 31 2018", "x 2018"],
+)
+def test_it_reads_a_date_opening_with_a_word_only_with_the_month_formats(raw: str) -> None:
+    # The word-first shortcut gives what trying every format in order gives.
+    def every_format(text: str):
+        for pattern, order in n._DATE_FORMATS:
+            match = pattern.match(text)
+            if match:
+                return n._build_date(dict(zip(order, match.groups())), text)
+        raise ValueError(f"unrecognized date: {text!r}")
+
+    expected: object
+    try:
+        expected = every_format(raw)
+    except ValueError as error:
+        expected = str(error)
+    try:
+        found: object = n.partial_date(raw)
+    except ValueError as error:
+        found = str(error)
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["One paragraph, spaced singly.", "  ends spaced  ", "no\u00a0break space", "line\u2028separator", "tab\there",
+     "two  spaces", "zero\u200bwidth", "", "   ", "a\r\nb\n\n c ", "\x85next line", "ideographic\u3000space"],
+)  # fmt: skip
+def test_a_single_spaced_paragraph_is_cleaned_as_the_general_rule_cleans_it(text: str) -> None:
+    paragraphs = n._PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert n.clean_block(text) == ("\n\n".join(" ".join(p.split()) for p in paragraphs).strip() or None)

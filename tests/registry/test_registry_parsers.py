@@ -360,3 +360,16 @@ def test_it_reads_a_file_decoded_whole_exactly_as_record_by_record(
     whole = list(parse_path(fixtures_dir / fixture, ids=ids))
     monkeypatch.setattr(parsers, "_fast_document", lambda data: None)
     assert list(parse_path(fixtures_dir / fixture, ids=ids)) == whole and whole
+
+
+def test_a_study_malformed_in_two_places_is_rejected_for_the_field_read_first(
+    export: list[dict], ids: IdMatcher
+) -> None:
+    # The status is read before the design, the design before the titles: that order decides the reason.
+    export[2]["protocolSection"]["identificationModule"]["briefTitle"] = 5
+    export[2]["protocolSection"]["designModule"] = ["PHASE2"]
+    [rejection] = _rejections(_parse_json(export, ids))
+    assert rejection.reason == "protocolSection.designModule: expected an object, got list"
+    export[2]["protocolSection"]["statusModule"]["overallStatus"] = 7
+    [rejection] = _rejections(_parse_json(export, ids))
+    assert rejection.reason == "protocolSection.statusModule.overallStatus: expected text, got int"

@@ -90,3 +90,25 @@ def test_it_hashes_the_sorted_compact_json_of_its_content_as_it_always_did(recor
         content = {k: v for k, v in record.to_dict().items() if k != "source_format"}
         canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         assert record.content_hash() == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _generic(value: object) -> object:
+    """The plain form walked generically, field by field: what `to_dict` writes out by hand."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _generic(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_generic(v) for v in value]
+    return value
+
+
+def test_its_dict_is_the_generic_walk_of_every_field(records: list[TrialRecord]) -> None:
+    from celldecide.registry.records import Facility, Intervention, Outcome
+
+    full = dataclasses.replace(
+        records[0], interventions=(Intervention("DRUG", "a", "b", ("c", "d")),), facilities=(Facility("f", "c"),),
+        primary_outcomes=(Outcome("m", "t"),), start_date=PartialDate("2020", "year"), has_results=False,
+        secondary_ids=("x", "y"), keywords=("k",), collaborators=("c",), enrollment_count=0,
+    )  # fmt: skip
+    for record in [*records, full, TrialRecord(registry="ctgov", id="NCT00000000")]:
+        assert record.to_dict() == _generic(record)
+        assert list(record.to_dict()) == [f.name for f in dataclasses.fields(TrialRecord)]

@@ -175,3 +175,22 @@ def test_it_gives_the_cycle_collector_back_even_when_an_import_fails(cell_array)
     with pytest.raises(RuntimeError, match="the source failed"):
         trials_import(records=broken(), source="broken")
     assert gc.isenabled() and Trial.objects.count() == 0
+
+
+def test_it_inserts_a_batchs_trials_and_facets_with_one_statement_each(exports):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        import_files(*exports, batch_size=60)
+    inserts = [q["sql"].split(" (")[0] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO trials_")]
+    batches = sum(-(-count // 60) for count in (100, 88))  # each file is its own batches here
+    assert inserts == ["INSERT INTO trials_trial", "INSERT INTO trials_trialfacet"] * batches
+
+
+def test_it_writes_the_same_when_the_parameter_limit_splits_the_inserts(exports, monkeypatch):
+    import_files(*exports)
+    whole = _database_state()
+    Trial.objects.all().delete()
+    monkeypatch.setattr(services, "_max_parameters", lambda: 100)  # 3 trials or 25 facets per statement
+    import_files(*exports)
+    assert _database_state() == whole

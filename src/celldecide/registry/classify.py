@@ -22,6 +22,7 @@ UNSPECIFIED = "unspecified_stem_cell"
 # (remestemcel-L, tisagenlecleucel, axicabtagene ciloleucel).
 _CEL_STEM = re.compile(r"(?<![A-Za-z])([A-Za-z]{5,}cel)(?:-[A-Za-z])?(?![A-Za-z])", re.IGNORECASE)
 _NOT_CEL_NAMES = frozenset({"hydrocel", "vitacel"})
+_CEL_END = re.compile(r"cel(?![a-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,27 +176,45 @@ class CellVocabulary:
     def matches(self, text: str, *, field: str) -> Iterator[tuple[_Term, Evidence]]:
         """Yield every vocabulary term found in one field's text, with its evidence.
 
-        In ASCII text a term is tried only where one of its first words starts (`pattern.match` there, in
-        order), which finds the same leftmost match as `pattern.search` without scanning the whole text
-        once per term: a phrase starts at a word boundary with its first word, and ASCII lower-casing keeps
-        every character in place. Other text is searched whole.
+        In ASCII text a term is tried only where one of its first words starts (`pattern.match` there), which
+        finds the same leftmost match as `pattern.search` without scanning the whole text once per term: a
+        phrase starts at a word boundary with its first word, and ASCII lower-casing keeps every character in
+        place. The starts of all the words found are walked once, in order, so each term's first match is its
+        leftmost one; a pattern that several terms share (a product of two cell types) is tried once per start.
+        Other text is searched whole.
         """
         folded = text.casefold()
         words = self._by_word.keys() & set(_WORDS.findall(folded))
-        candidates = set(self._always)
-        for word in words:
-            candidates.update(self._by_word[word])
-        anchored = text.isascii()
-        starts: dict[str, list[int]] = {}
-        for index in sorted(candidates):
+        if not words and not self._always:
+            return
+        found: dict[int, re.Match[str]] = {}
+        if text.isascii():
+            self._match_at_starts(text, folded, words, found)
+            searched: Iterable[int] = self._always
+        else:
+            searched = {index for word in words for index in self._by_word[word]}.union(self._always)
+        for index in searched:
+            match = self._terms[index].pattern.search(text)
+            if match:
+                found[index] = match
+        for index in sorted(found):
             term = self._terms[index]
-            if anchored and term.first_words is not None:
-                positions = sorted(p for word in term.first_words & words for p in _starts(folded, word, starts))
-                found = _first_match_at(term.pattern, text, positions)
-            else:
-                found = term.pattern.search(text)
-            if found:
-                yield term, Evidence(cell_type=term.cell_type, field=field, phrase=found.group(0))
+            yield term, Evidence(cell_type=term.cell_type, field=field, phrase=found[index].group(0))
+
+    def _match_at_starts(self, text: str, folded: str, words: set[str], found: dict[int, re.Match[str]]) -> None:
+        """Record in `found` the leftmost match of each term starting where one of its first words stands."""
+        starts = sorted((position, word) for word in words for position in _starts(folded, word))
+        tried: dict[tuple[int, int], re.Match[str] | None] = {}
+        for position, word in starts:
+            for index in self._by_word[word]:
+                if index in found:
+                    continue
+                pattern = self._terms[index].pattern
+                key = (id(pattern), position)
+                if key not in tried:
+                    tried[key] = pattern.match(text, position)
+                if tried[key] is not None:
+                    found[index] = tried[key]
 
     def frontiers_of(self, cell_type: str) -> tuple[str, ...]:
         """Return the frontiers the knowledge base assigns to a cell type."""
@@ -205,28 +224,16 @@ class CellVocabulary:
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def _starts(folded: str, word: str, known: dict[str, list[int]]) -> list[int]:
-    """Return where `word` stands as a whole `_WORDS` token in the folded text (remembered in `known`)."""
-    found = known.get(word)
-    if found is None:
-        found = []
-        index = folded.find(word)
-        while index >= 0:
-            end = index + len(word)
-            if (index == 0 or folded[index - 1] not in _ALNUM) and (end == len(folded) or folded[end] not in _ALNUM):
-                found.append(index)
-            index = folded.find(word, end)
-        known[word] = found
+def _starts(folded: str, word: str) -> list[int]:
+    """Return where `word` stands as a whole `_WORDS` token in the folded text."""
+    found = []
+    index = folded.find(word)
+    while index >= 0:
+        end = index + len(word)
+        if (index == 0 or folded[index - 1] not in _ALNUM) and (end == len(folded) or folded[end] not in _ALNUM):
+            found.append(index)
+        index = folded.find(word, end)
     return found
-
-
-def _first_match_at(pattern: re.Pattern[str], text: str, positions: Iterable[int]) -> re.Match[str] | None:
-    """Return the match of the pattern at the first of these positions (ascending) where it matches, or None."""
-    for position in positions:
-        found = pattern.match(text, position)
-        if found:
-            return found
-    return None
 
 
 def _intervention_texts(record: TrialRecord) -> Iterator[tuple[str, str]]:
@@ -286,8 +293,13 @@ def classify_cells(record: TrialRecord, *, vocabulary: CellVocabulary) -> CellCl
 
 
 def _cel_names(text: str) -> list[str]:
-    """Return nonproprietary cell-therapy names (the "-cel" stem) in a text."""
-    if "cel" not in text.casefold():
+    """Return nonproprietary cell-therapy names (the "-cel" stem) in a text.
+
+    A name ends a run of letters with "cel", so ASCII text without "cel" before a non-letter (most text
+    that says "cel" says "cells") has none; only other text is searched whole.
+    """
+    folded = text.casefold()
+    if "cel" not in folded or (text.isascii() and not _CEL_END.search(folded)):
         return []
     return [m.group(0) for m in _CEL_STEM.finditer(text) if m.group(1).lower() not in _NOT_CEL_NAMES]
 
@@ -331,6 +343,8 @@ _SELF_PAY = re.compile(
     r"(?:the\s+)?(?:patient|participant|subject)",
     re.IGNORECASE,
 )
+# The same alternatives, all in lower case, matched with case: for lower-cased ASCII text (`_self_pay_wording`).
+_SELF_PAY_LOWER = re.compile(_SELF_PAY.pattern)
 # Every alternative of _SELF_PAY contains one of these words; a text without them is not searched.
 _SELF_PAY_WORDS = ("fund", "pay", "pocket", "charge", "cost", "expense", "fee")
 _CLINIC_SPONSOR = re.compile(
@@ -345,18 +359,40 @@ _CONDITION_STOPWORDS = frozenset(
      "failure", "severe", "other", "patients", "primary", "secondary", "type", "stage", "degenerative"}
 )  # fmt: skip
 MANY_UNRELATED_CONDITIONS = 4
+_CONDITION_WORD = re.compile(r"[a-z]{4,}")
 
 
 def _condition_groups(conditions: Iterable[str]) -> int:
     """Count groups of conditions that share no meaningful word ("knee osteoarthritis" ~ "hip osteoarthritis")."""
     groups: list[set[str]] = []
     for condition in conditions:
-        words = {w for w in re.findall(r"[a-z]{4,}", condition.lower()) if w not in _CONDITION_STOPWORDS}
+        words = {w for w in _CONDITION_WORD.findall(condition.lower()) if w not in _CONDITION_STOPWORDS}
         words = words or {condition.lower()}
         touching = [g for g in groups if g & words]
         merged = set(words).union(*touching)
         groups = [g for g in groups if not (g & words)] + [merged]
     return len(groups)
+
+
+def _self_pay_wording(texts: list[str]) -> str | None:
+    """Return the first self-pay wording found in the texts, in their order, or None.
+
+    The texts are folded and looked through for `_SELF_PAY_WORDS` once together (no word spans the line
+    break that joins them), so a registration without any, the usual case, costs one pass. An ASCII text
+    is searched lower-cased with the case-sensitive twin of the regex, which is several times faster than
+    ignoring case and finds the same span: lower-casing ASCII keeps every character in place.
+    """
+    joined = "\n".join(texts).casefold()
+    if not any(map(joined.__contains__, _SELF_PAY_WORDS)):
+        return None
+    for text in texts:
+        folded = text.casefold()
+        if not any(map(folded.__contains__, _SELF_PAY_WORDS)):
+            continue
+        found = _SELF_PAY_LOWER.search(text.lower()) if text.isascii() else _SELF_PAY.search(text)
+        if found:
+            return text[found.start() : found.end()]
+    return None
 
 
 def pay_to_participate_hint(record: TrialRecord) -> PayToParticipateHint:
@@ -365,16 +401,9 @@ def pay_to_participate_hint(record: TrialRecord) -> PayToParticipateHint:
     texts = [record.title, record.official_title, record.brief_summary] + [
         t for i in record.interventions for t in (i.name, i.description)
     ]
-    for text in texts:
-        if not text:
-            continue
-        folded = text.casefold()
-        if not any(map(folded.__contains__, _SELF_PAY_WORDS)):
-            continue
-        found = _SELF_PAY.search(text)
-        if found:
-            reasons.append(HintReason("self_pay_wording", f"the registration says {found.group(0)!r}"))
-            break
+    wording = _self_pay_wording([text for text in texts if text])
+    if wording is not None:
+        reasons.append(HintReason("self_pay_wording", f"the registration says {wording!r}"))
     sponsor = record.lead_sponsor_name or ""
     if record.lead_sponsor_class == "INDIV" or _PERSON_SPONSOR.search(sponsor):
         reasons.append(HintReason("individual_sponsor", f"the lead sponsor is an individual ({sponsor or 'unnamed'})"))

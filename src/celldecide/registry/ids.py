@@ -104,18 +104,15 @@ class IdMatcher:
     def identify(self, raw: str) -> RegistryId | None:
         """Return the registration a whole id field names, or None when no registry's format fits.
 
-        When two formats fit (none do in the shipped patterns) the longer
-        match wins, then the first registry listed.
+        When two formats fit (none do in the shipped patterns) the first
+        registry listed wins: a full match spans the whole field, so no fit
+        is longer than another, and the formats after the first fit are not tried.
         """
         text = raw.strip()
-        best: tuple[int, _Pattern] | None = None
         for pattern in self._patterns:
-            match = pattern.exact.fullmatch(text)
-            if match and (best is None or len(match.group(0)) > best[0]):
-                best = (len(match.group(0)), pattern)
-        if best is None:
-            return None
-        return self._normalized(best[1], text)
+            if pattern.exact.fullmatch(text):
+                return self._normalized(pattern, text)
+        return None
 
     def find_all(self, text: str) -> list[IdMatch]:
         """Return every registration id in a text, in reading order, overlapping matches resolved.

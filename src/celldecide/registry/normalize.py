@@ -8,10 +8,41 @@ functions, so a value means the same thing whichever format it came from.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from celldecide.registry.records import STATUSES, PartialDate
+
+_T = TypeVar("_T")
+_SPELLINGS_MAX = 4096
+_MISSING = object()
+
+
+def _per_spelling(normalizer: Callable[[Any], _T]) -> Callable[[Any], _T]:
+    """Remember a normalizer's answer for each text it is given.
+
+    Registries write a status, a study type or a sponsor class a few dozen ways, read thousands of times
+    in one import, and the answer depends on the text alone. Anything but text goes to the normalizer
+    itself (which raises its own error), and at most `_SPELLINGS_MAX` texts are kept, so odd input cannot
+    grow the table without bound.
+    """
+    known: dict[str, _T] = {}
+
+    @functools.wraps(normalizer)
+    def normalized(value: Any) -> _T:
+        if type(value) is not str:
+            return normalizer(value)
+        found = known.get(value, _MISSING)
+        if found is _MISSING:
+            found = normalizer(value)
+            if len(known) < _SPELLINGS_MAX:
+                known[value] = found
+        return found  # type: ignore[return-value]
+
+    return normalized
+
 
 _SPACES = re.compile(r"\s+")
 
@@ -38,6 +69,10 @@ def clean_block(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
+    # Most texts are one paragraph, spaced singly: no whitespace but single spaces (`str.isprintable` is false
+    # for every other whitespace character), so cleaning them only strips their ends.
+    if value.isprintable() and "  " not in value:
+        return value.strip() or None
     paragraphs = _PARAGRAPH_BREAK.split(value.replace("\r\n", "\n").replace("\r", "\n"))
     joined = "\n\n".join(_collapse(p) for p in paragraphs)
     return joined.strip() or None
@@ -81,6 +116,7 @@ _STATUS_ALIASES = {
 }
 
 
+@_per_spelling
 def status(value: str | None) -> str | None:
     """Return the status in the v2 vocabulary (plus NOT_RECRUITING), UNKNOWN when unmapped.
 
@@ -131,29 +167,30 @@ def phases(values: Iterable[str] | str | None) -> tuple[str, ...]:
     return _combine(found)
 
 
-def _phase_numbers(label: str) -> list[str]:
+@_per_spelling
+def _phase_numbers(label: str) -> tuple[str, ...]:
     """Return the phase numbers one label names ('early_1', '1' … '4')."""
     text = label.strip()
     if not text:
-        return []
+        return ()
     # EU CTR exports four "… (Phase I): yes/no" lines; keep the ones answered yes.
     if re.search(r"\(Phase [IV]+\)\s*:", text):
-        return [
+        return tuple(
             _ROMAN[m.group(1)]
             for m in re.finditer(r"\(Phase ([IV]+)\)\s*:\s*yes", text, flags=re.IGNORECASE)
-        ]
+        )
     upper = _token(text)
     if upper in {"EARLY_PHASE1", "EARLY_PHASE_1", "PHASE_0", "PHASE0"}:
-        return ["early_1"] if upper.startswith("EARLY") else []
+        return ("early_1",) if upper.startswith("EARLY") else ()
     if upper in {"NA", "N_A", "NOT_APPLICABLE", "0"}:
-        return []
+        return ()
     numbers = re.findall(r"(?<![0-9])([1-4])(?![0-9])|\b(IV|III|II|I)\b", text.upper())
-    result = [n or _ROMAN[r] for n, r in numbers]
+    result = tuple(n or _ROMAN[r] for n, r in numbers)
     # A bare label like "Retrospective study" names no phase at all.
     if not result:
-        return []
+        return ()
     if not re.search(r"PHASE|^[\s0-9IV/\-–]+$", text.upper()):
-        return []
+        return ()
     return result
 
 
@@ -172,6 +209,7 @@ _STUDY_TYPES = {
 }
 
 
+@_per_spelling
 def study_type(value: str | None) -> str | None:
     """Return INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS, or OTHER for registry-specific types."""
     text = clean_text(value)
@@ -180,6 +218,7 @@ def study_type(value: str | None) -> str | None:
     return _STUDY_TYPES.get(_token(text), "OTHER")
 
 
+@_per_spelling
 def allocation(value: str | None) -> str | None:
     """Return RANDOMIZED, NON_RANDOMIZED or NA from any registry's wording."""
     text = clean_text(value)
@@ -195,6 +234,7 @@ def allocation(value: str | None) -> str | None:
     return None
 
 
+@_per_spelling
 def intervention_model(value: str | None) -> str | None:
     """Return the v2 assignment (SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL, SEQUENTIAL) or None."""
     text = clean_text(value)
@@ -209,6 +249,7 @@ def intervention_model(value: str | None) -> str | None:
     return None
 
 
+@_per_spelling
 def masking(value: str | None) -> str | None:
     """Return NONE, SINGLE, DOUBLE, TRIPLE or QUADRUPLE; 'None (Open Label)' is NONE."""
     text = clean_text(value)
@@ -223,6 +264,7 @@ def masking(value: str | None) -> str | None:
     return None
 
 
+@_per_spelling
 def enrollment_type(value: str | None) -> str | None:
     """Return ACTUAL or ESTIMATED; classic XML's 'Anticipated' is ESTIMATED."""
     text = clean_text(value)
@@ -251,6 +293,7 @@ _SPONSOR_CLASSES = {
 }
 
 
+@_per_spelling
 def sponsor_class(value: str | None) -> str | None:
     """Return the v2 agency class (NIH, FED, OTHER_GOV, INDIV, INDUSTRY, NETWORK, AMBIG, OTHER, UNKNOWN)."""
     text = clean_text(value)
@@ -274,6 +317,7 @@ _INTERVENTION_TYPES = (
 )
 
 
+@_per_spelling
 def intervention_type(value: str | None) -> str | None:
     """Return the v2 intervention type ('Biological' -> BIOLOGICAL), OTHER when unrecognized."""
     text = clean_text(value)
@@ -324,7 +368,8 @@ def partial_date(value: str | None) -> PartialDate | None:
         return None
     if _ISO_DATE.match(text):
         return PartialDate.from_iso(text)
-    for pattern, order in _DATE_FORMATS:
+    # Only the formats that open with a month's name can read a text that opens with a letter, and only they.
+    for pattern, order in _WORD_FIRST_FORMATS if text[0].isascii() and text[0].isalpha() else _DATE_FORMATS:
         match = pattern.match(text)
         if match:
             return _build_date(dict(zip(order, match.groups())), text)
@@ -345,6 +390,9 @@ _DATE_FORMATS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
         (rf"^{_MONTH_WORD},? (\d{{4}})$", ("M", "y")),
     )
 )
+
+
+_WORD_FIRST_FORMATS = tuple(entry for entry in _DATE_FORMATS if entry[1][0] == "M")
 
 
 def _build_date(parts: dict[str, str], text: str) -> PartialDate:

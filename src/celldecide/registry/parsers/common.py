@@ -115,7 +115,7 @@ def _steps(path: str) -> tuple[str, ...]:
 def items(data: Any, path: str, kind: type | tuple[type, ...]) -> list[Any]:
     """Return the list at a path (empty when missing), checking the type of every element."""
     values = at(data, path, list) or []
-    if type(kind) is type and all(type(value) is kind for value in values):
+    if type(kind) is type and (not values or set(map(type, values)) == {kind}):  # the usual case, at C speed
         return values
     kinds = kind if isinstance(kind, tuple) else (kind,)
     for index, value in enumerate(values):

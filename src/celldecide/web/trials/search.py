@@ -18,6 +18,7 @@ time (`window`), which bounds the work whatever the number of matches.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -52,6 +53,7 @@ def query_terms(text: str | None) -> list[str]:
     return list(seen)[:MAX_TERMS]
 
 
+@functools.lru_cache(maxsize=8192)  # an import asks for the same few hundred values (phases, countries) again and again
 def facet_token(kind: str, value: str) -> str:
     """Return the index word standing for one facet value: "zf" and 20 digits, which no tokenizer splits or stems.
 

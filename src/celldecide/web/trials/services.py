@@ -9,21 +9,25 @@ database refuses is retried alone and rejected with the database's reason,
 so it never stops the records around it.
 
 A batch costs a fixed number of statements whatever its size: one query for
-what is stored of its trials, one multi-row insert (`executemany`) for new
-trials, one for changed ones, one for their facets, and one for the ids of the
-new rows. Each record is serialized by orjson straight from its dataclasses;
-that text is what is stored and what is checked for NUL characters, and a
-sorted copy is what is hashed. Batches run across the files of one import,
-and Python's cycle collector is paused while records are built. The search
-index follows the rows by itself: FTS5 triggers on SQLite, a trigger filling
-`search_vector` on PostgreSQL (migrations 0002 to 0004).
+what is stored of its trials, one `INSERT ... VALUES` of all its new trials,
+one `executemany` update for changed ones, one insert of all their facets, and
+one query for the ids of the new rows (an insert is split only past the
+engine's parameter limit). Each record becomes a dict once; orjson writes it
+as the text that is stored and checked for NUL characters, and sorted as the
+text that is hashed. Batches run across the files of one import, and Python's
+cycle collector is paused while records are built. The search index follows
+the rows by itself: FTS5 triggers on SQLite, a trigger filling `search_vector`
+on PostgreSQL (migrations 0002 to 0004); on SQLite, one insert per batch is
+also what keeps the FTS5 index from writing a segment per trial (`_insert_rows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,6 +65,10 @@ _UPDATED_FIELDS = (
 )  # fmt: skip
 _JSON_FIELDS = frozenset({"phases", "conditions", "countries", "record", "cell_types", "frontiers", "products",
                           "pay_hint_reasons"})  # fmt: skip
+# Where `_values` puts the stored record, the time, and the other JSON columns (written as text).
+_RECORD_INDEX = _UPDATED_FIELDS.index("record")
+_UPDATED_AT_INDEX = _UPDATED_FIELDS.index("updated_at")
+_JSON_INDEXES = tuple(i for i, name in enumerate(_UPDATED_FIELDS) if name in _JSON_FIELDS and i != _RECORD_INDEX)
 # Ids per IN (...) list: under SQLite's oldest limit of 999 parameters per statement.
 _IN_CHUNK = 900
 
@@ -155,6 +163,18 @@ class _Incoming:
         return (_date(self.data.get("last_update")), _filled(self.data), self.hash)
 
 
+def _incoming(result: TrialRecord, *, position: int, source: str) -> _Incoming:
+    """Convert a parsed record once: the dict, the stored JSON text (orjson writes a dict fastest) and the hash."""
+    data = result.to_dict()
+    try:
+        text: str | None = orjson.dumps(data).decode("utf-8")
+        content_hash = record_hash(data)
+    except TypeError:  # a lone surrogate or an integer over 64 bits: `_plan` rejects it with its reason
+        text = None
+        content_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("ascii")).hexdigest()
+    return _Incoming(result, data, content_hash, position, source, text)
+
+
 def _date(value: dict | None) -> str:
     return value["value"] if value else ""
 
@@ -202,12 +222,7 @@ class _BatchImport:
         if isinstance(result, Rejection):
             _reject(self.summary, result if result.source else _with_source(result, source))
             return
-        try:  # one serialization gives both the dict and the stored JSON text
-            raw = result.to_json()
-            data, text = orjson.loads(raw), raw.decode("utf-8")
-        except TypeError:  # not storable: `_plan` rejects it with its reason
-            data, text = result.to_dict(), None
-        self.batch.append(_Incoming(result, data, record_hash(data), position, source, text))
+        self.batch.append(_incoming(result, position=position, source=source))
         if len(self.batch) >= self.batch_size:
             self._flush()
             if self.on_batch:
@@ -224,6 +239,7 @@ class _BatchImport:
         if self.batch:
             batch, self.batch = self.batch, []
             _import_batch(batch, self.summary, classifier=self.classifier)
+            del batch  # freed first, so the collection walks only what outlives the batch, not its records
             if not gc.isenabled():
                 gc.collect(1)
 
@@ -553,20 +569,22 @@ def _write(plans: list[_Plan]) -> None:
     changed = [p for p in plans if p.pk is not None]
     json_placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     placeholders = [json_placeholder if name in _JSON_FIELDS else "%s" for name in _UPDATED_FIELDS]
+    # A batch's plans share one time (`_import_batch`), written as `updated_at` and, for new trials, `imported_at`.
+    stamp = connection.ops.adapt_datetimefield_value(plans[0].row["updated_at"]) if plans else None
     with connection.cursor() as cursor:
         pks: dict[tuple[str, str], int] = {}
         if new_plans:
-            stamp = connection.ops.adapt_datetimefield_value(new_plans[0].row["updated_at"])
-            cursor.executemany(
-                f"INSERT INTO trials_trial (registry, trial_id, imported_at, {', '.join(_UPDATED_FIELDS)}) "
-                f"VALUES (%s, %s, %s, {', '.join(placeholders)})",
-                [(p.row["registry"], p.row["trial_id"], stamp, *_values(p)) for p in new_plans],
+            _insert_rows(
+                cursor,
+                f"INSERT INTO trials_trial (registry, trial_id, imported_at, {', '.join(_UPDATED_FIELDS)})",
+                f"(%s, %s, %s, {', '.join(placeholders)})",
+                [(p.row["registry"], p.row["trial_id"], stamp, *_values(p, stamp)) for p in new_plans],
             )
             pks = _ids(cursor, [p.item.record.key for p in new_plans])
         if changed:
             assignments = ", ".join(f"{name} = {ph}" for name, ph in zip(_UPDATED_FIELDS, placeholders))
             cursor.executemany(
-                f"UPDATE trials_trial SET {assignments} WHERE id = %s", [(*_values(p), p.pk) for p in changed]
+                f"UPDATE trials_trial SET {assignments} WHERE id = %s", [(*_values(p, stamp), p.pk) for p in changed]
             )
             for chunk in _chunks([p.pk for p in changed]):
                 cursor.execute(f"DELETE FROM trials_trialfacet WHERE trial_id IN ({', '.join(['%s'] * len(chunk))})",
@@ -579,18 +597,14 @@ def _write(plans: list[_Plan]) -> None:
         _facets_insert(cursor, rows)
 
 
-def _values(plan: _Plan) -> list[Any]:
-    """Return the plan's values of `_UPDATED_FIELDS` as the database takes them (JSON as text)."""
-    values = []
-    for name in _UPDATED_FIELDS:
-        value = plan.row[name]
-        if name == "record":
-            value = plan.record_json
-        elif name in _JSON_FIELDS:
-            value = orjson.dumps(value).decode("utf-8")
-        elif name == "updated_at":
-            value = connection.ops.adapt_datetimefield_value(value)
-        values.append(value)
+def _values(plan: _Plan, stamp: Any) -> list[Any]:
+    """Return the plan's values of `_UPDATED_FIELDS` as the database takes them (JSON as text, `stamp` the time)."""
+    row = plan.row
+    values = [row[name] for name in _UPDATED_FIELDS]
+    for index in _JSON_INDEXES:
+        values[index] = orjson.dumps(values[index]).decode("utf-8")
+    values[_RECORD_INDEX] = plan.record_json
+    values[_UPDATED_AT_INDEX] = stamp
     return values
 
 
@@ -610,8 +624,31 @@ def _ids(cursor, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
 
 def _facets_insert(cursor, rows: list[tuple[int, str, str, str]]) -> None:
     """Insert facet rows (trial id, kind, value, label) in one statement."""
-    if rows:
-        cursor.executemany("INSERT INTO trials_trialfacet (trial_id, kind, value, label) VALUES (%s, %s, %s, %s)", rows)
+    _insert_rows(cursor, "INSERT INTO trials_trialfacet (trial_id, kind, value, label)", "(%s, %s, %s, %s)", rows)
+
+
+def _insert_rows(cursor, head: str, row: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows with multi-row `INSERT ... VALUES` statements, as few as the engine's parameter limit allows.
+
+    On SQLite this is more than fewer statements: FTS5 writes the index entries it holds in memory out to a
+    new segment at each statement's savepoint, so an insert per row (`executemany`) made the triggers flush,
+    and later merge, one small segment per trial, the larger part of the import's database time.
+    """
+    if not rows:
+        return
+    per_statement = max(1, _max_parameters() // len(rows[0]))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        params = [value for values in chunk for value in values]
+        cursor.execute(f"{head} VALUES {', '.join([row] * len(chunk))}", params)
+
+
+def _max_parameters() -> int:
+    """Return how many parameters one statement may hold: SQLite's compiled limit, PostgreSQL's protocol limit."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 65535
 
 
 def trials_import_paths(
