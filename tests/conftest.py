@@ -22,6 +22,14 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_cache_dir(tmp_path_factory):
+    """Keep the on-disk knowledge cache of the test run (and its subprocesses) out of the user's own folder."""
+    if "CELLDECIDE_CACHE_DIR" not in os.environ:
+        os.environ["CELLDECIDE_CACHE_DIR"] = str(tmp_path_factory.mktemp("knowledge-cache"))
+    return os.environ["CELLDECIDE_CACHE_DIR"]
+
+
 @pytest.fixture(scope="session")
 def kb():
     """The project's real knowledge base, checked."""

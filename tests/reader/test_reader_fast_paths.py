@@ -1,8 +1,9 @@
 """The reader's fast paths give exactly what the plain ways of computing the same thing give.
 
 Each shortcut (the sentencizer rule applied to the token table, the gated regexes, tidying without regex
-passes, regexes rewritten to start with a capital) is checked against the straightforward computation on
-generated texts, and the inputs that used to cost quadratic time are read in well under a second.
+passes, regexes rewritten to start with a capital, the token patterns tried around numbers) is checked against
+the straightforward computation on generated texts, and the inputs that used to cost quadratic time are read
+in well under a second.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from celldecide.reader import MAX_CHARS
-from celldecide.reader.compiled import _SUFFIX, _suffix_search, compiled_for, nlp
-from celldecide.reader.fastre import GatedPattern, GateSet, required_literals
+from celldecide.reader.compiled import _SUFFIX, TokenPatterns, _suffix_search, compiled_for, nlp, token_patterns
+from celldecide.reader.fastre import GatedPattern, GateSet, _char_class, required_literals
 from celldecide.reader.normalize import _INVISIBLE, _MANY_NEWLINES, _SPACES, html_to_text, limit_nesting, tidy
 from celldecide.reader.recognize import ORGANISATION, PRODUCT_CODE
 from celldecide.reader.segment import sentence_spans
@@ -27,6 +28,8 @@ PIECES = [
     "ABC-123", "Namecel-T", "Brand®", "CamelCase cells", "University of Kyoto", "$5,000", "€", "85% of patients",
     "5 x 10^6 cells", "NCT04786262", "2020-001234-56", "。", "！", "‼", "؟", "_x", "é", "İ", "\u00a0", "\u200b", "\t",
     " ", "  ", "\n", "\n\n", "\n\n\n", ".", ",", ";", ":", "-", "—", "(", ")", "'s", "x", "A",
+    "٣٠ patients", "_NCT04786262", "éNCT04786262", "\u212aNCT04786262", "more than 30 diseases", "n = 30",
+    "a 25-year-old woman", "18 months", "12 elderly patients", "one",
 ]
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=40).map("".join)
 spaced = st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join)
@@ -101,6 +104,9 @@ GATED = [
     r"\b(?:no|not)\b[^.]{0,25}\b(?:cure|reverse)|\?|\bno known cure\b",
     r"\b\d{1,4}\s{0,2}[x×*]\s{0,2}10\^?\d{1,2} cells",
     r"\bthe (?:[\w.]+ ){0,5}?(?:fda|agency) approved",
+    r"\b(?:\d{2,4}|more than \d{1,4}) (?:diseases|conditions)",
+    r"\b\d{1,3}(?:\.\d{1,3})?\s?(?:%|percent)",
+    r"(?<![A-Za-z0-9])(?:ISRCTN\s?\d{8}|NL\d{4,5})(?![A-Za-z0-9])",
 ]
 
 
@@ -108,6 +114,7 @@ GATED = [
 @given(text=st.lists(st.one_of(st.sampled_from([
     "miracle", "no side effects", "$5,000", "85% of patients", "5 euros", "NCT04786262", "stem cell", "Stem-Cells",
     "(Reuters)", "Smith, MD", "no cure", "?", "not reverse", "5 x 10^6 cells", "the US FDA approved", "no", " ", ".",
+    "more than 30 diseases", "٣٠ conditions", "_", "é", "\u212a", "ISRCTN12345678", "NL12345", "x",
 ]), st.text(max_size=4)), max_size=30).map("".join))
 def test_one_scan_gates_every_pattern_to_exactly_its_matches(text):
     patterns = [GatedPattern.compile(source) for source in GATED]
@@ -120,6 +127,82 @@ def test_one_scan_gates_every_pattern_to_exactly_its_matches(text):
         expected = [m.span() for m in gated.regex.finditer(text)]
         assert [m.span() for m in gates.finditer(slot, text, lower, positions[slot])] == expected, gated.source
         assert [m.span() for m in gated.finditer(text, lower)] == expected, gated.source
+
+
+def test_it_tells_the_gate_where_numbers_registry_ids_and_mixed_alternations_start():
+    assert GatedPattern.compile(r"\b\d{1,3} ?%").digit_gate == ()
+    assert GatedPattern.compile(r"\b(?:\d+|over \d+) ?%").digit_gate == ("over ",)
+    assert GatedPattern.compile(r"\d{1,3} ?%").digit_gate is None  # not at a word start: no gate
+    assert GatedPattern.compile(r"(?<![A-Za-z0-9])(?:NCT\d{8})").not_after_alnum
+    assert not GatedPattern.compile(r"(?<![A-Za-z0-9])(?:NCT\d{8})", 0).not_after_alnum  # case matters then
+    assert GatedPattern.compile(r"\bno cure|\?").split == (("no cure",), ("?",))
+
+
+def test_every_character_the_view_shows_as_an_ascii_letter_or_digit_is_one_the_registry_look_behind_refuses():
+    """Why a registry id is looked for only where a word starts or after "_" or a non-ASCII letter."""
+    from celldecide.reader.normalize import matching_view
+
+    look_behind = re.compile(r"[A-Za-z0-9]", re.IGNORECASE)
+    shown = [chr(code) for code in range(0x110000) if len(chr(code).lower()) == 1]
+    view = matching_view("".join(shown))
+    odd = [ch for ch, seen in zip(shown, view, strict=True) if seen.isascii() and seen.isalnum() and not look_behind.match(ch)]
+    assert odd == []
+
+
+def test_the_word_and_digit_tables_are_what_the_regex_engine_matches():
+    import numpy as np
+
+    codes = np.array([*range(0x10000), 0x1D7CE, 0x1F600, 0x10400, 0x104A0], dtype=np.uint32)
+    text = "".join(map(chr, codes.tolist()))
+    for category in (r"\w", r"\d"):
+        expected = [re.match(category, ch) is not None for ch in text]
+        assert _char_class(codes, category).tolist() == expected
+
+
+def test_the_fast_paths_worked_examples_hold():
+    import doctest
+
+    from celldecide.reader import fastre
+
+    failures, attempted = doctest.testmod(fastre)
+    assert attempted and not failures
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES + ["12", "1", "patients", "year", "old", "-", "=", "n", "days", "months",
+                                               "elderly", "very", "of", "the", "a", "an", "man", "hours", "thirty"]),
+                     max_size=30).map(" ".join), cut=st.integers(min_value=0, max_value=60))
+def test_the_token_patterns_find_what_a_spacy_matcher_finds(text, cut):
+    from spacy.matcher import Matcher
+
+    pipeline = nlp()
+    matcher = Matcher(pipeline.vocab)
+    for label, patterns in token_patterns().items():
+        matcher.add(label, patterns)
+    fast = TokenPatterns(pipeline.vocab.strings)
+    doc = pipeline.make_doc(text)
+    for doclike in (doc, doc[min(cut, len(doc)):], doc[: min(cut, len(doc))]):
+        found = fast(doclike)
+        assert sorted(set(matcher(doclike)), key=lambda match: (match[1], match[2], match[0])) == found
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.lists(st.sampled_from(["no", "not", "cure", "reverse", "can't", "whether", "aim to", "need for", "?", "x",
+                                      "never", "guarantee", "receive", "privacy", "rejection", "Not", " ", ".", "é"]),
+                     max_size=25).map(" ".join))
+def test_an_unless_pattern_is_tried_only_where_the_gate_says_and_finds_what_a_search_finds(knowledge, text):
+    from celldecide.reader.assess import _cancels
+    from celldecide.reader.normalize import matching_view
+
+    compiled = compiled_for(knowledge)
+    view = matching_view(text)
+    positions = compiled.gates.candidates(view)
+    for rule in compiled.flags:
+        if rule.unless is None or rule.unless_slot is None:
+            continue
+        for start in range(0, len(view) + 1, 5):
+            expected = rule.unless.search(view, start, len(view)) is not None
+            assert _cancels(rule.unless, view, start, len(view), positions[rule.unless_slot]) == expected
 
 
 def test_it_gates_a_pattern_by_a_literal_near_the_start_of_every_match():
@@ -182,3 +265,18 @@ def test_it_reads_inputs_that_used_to_take_quadratic_time_in_under_a_second(read
 
         assert isinstance(exc, EmptyTextError)
     assert time.perf_counter() - started < 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([
+    "the", "The", "US", "FDA", "fda", "Food and Drug Administration", "agency", "ema", "ministry", "has", "approved",
+    "cleared", "authorised", "granted", "on", "Monday", "last", "year", "lab", "?", "journal", "study", "said",
+    "January 5, 2020", "Reuters", "(Reuters)", "the company", "researchers", ".", ",", "\n", "x", "é", "ſ",
+]), max_size=25).map(" ".join))
+def test_the_news_cue_without_its_approval_alternative_finds_the_same_where_no_agency_decides(text):
+    from celldecide.reader.cues import AGENCY_DECISION, NEWS, NEWS_WITHOUT_APPROVAL
+
+    full = [m.span() for m in re.compile(NEWS.pattern, re.IGNORECASE).finditer(text)]
+    if re.compile(AGENCY_DECISION.pattern, re.IGNORECASE).search(text) is None:
+        without = re.compile(NEWS_WITHOUT_APPROVAL.pattern, re.IGNORECASE)
+        assert [m.span() for m in without.finditer(text)] == full

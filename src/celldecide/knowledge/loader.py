@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from celldecide.knowledge import schemas
+from celldecide.knowledge import cache, schemas
 
 
 @dataclass(frozen=True)
@@ -193,6 +191,8 @@ def _files(root: Path, coll: Collection) -> list[Path]:
 
 
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
+    import yaml  # here, not above: a process that finds the knowledge in the cache never parses YAML
+
     try:
         with path.open("rb") as fh:
             return yaml.safe_load(fh)
@@ -247,6 +247,9 @@ def _load_collection(root: Path, coll: Collection, problems: list[Problem], orig
 
 
 def _load_pages(root: Path, problems: list[Problem]) -> dict[str, schemas.Page]:
+    import frontmatter
+    import yaml
+
     pages: dict[str, schemas.Page] = {}
     folder = root / "pages"
     if not folder.is_dir():
@@ -268,15 +271,24 @@ def _load_pages(root: Path, problems: list[Problem]) -> dict[str, schemas.Page]:
     return pages
 
 
-def content_version(root: Path) -> str:
-    """Return a short digest of every file under `root`: the knowledge base revision a reading cites."""
+def content_digest(root: Path) -> str:
+    """Return the SHA-256 (hex) of the relative path and bytes of every file under `root`."""
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
-    return "kb-" + digest.hexdigest()[:12]
+    return digest.hexdigest()
+
+
+def _version(digest: str) -> str:
+    return "kb-" + digest[:12]
+
+
+def content_version(root: Path) -> str:
+    """Return a short digest of every file under `root`: the knowledge base revision a reading cites."""
+    return _version(content_digest(root))
 
 
 def load_knowledge_uncached(root: Path | str | None = None, *, check: bool = True) -> Knowledge:
@@ -298,17 +310,39 @@ def load_knowledge_uncached(root: Path | str | None = None, *, check: bool = Tru
     return kb
 
 
+def load_knowledge_cached(root: Path) -> Knowledge:
+    """Load the checked knowledge base at `root` through the on-disk cache (`celldecide.knowledge.cache`).
+
+    The cache is read only for exactly the files under `root` as they are now (and this code and its
+    libraries); otherwise the files are loaded and checked, and the result is stored for the next process
+    when the files did not change while they were read.
+    """
+    if not root.is_dir():
+        return load_knowledge_uncached(root)  # which says what is wrong
+    digest = content_digest(root)
+    key = cache.cache_key(digest)
+    found = cache.read_entry(key)
+    if isinstance(found, Knowledge) and found.version == _version(digest):
+        found.root = root
+        return found
+    kb = load_knowledge_uncached(root)
+    if kb.version == _version(digest) and content_digest(root) == digest:
+        cache.write_entry(key, kb)
+    return kb
+
+
 _cache: dict[Path, Knowledge] = {}
 _cache_lock = threading.Lock()
 
 
 def load_knowledge(root: Path | str | None = None) -> Knowledge:
-    """Return the checked knowledge base at `root`, loading it once per process."""
+    """Return the checked knowledge base at `root`, loading it once per process (and reading the on-disk
+    copy a previous process left, when the files are unchanged)."""
     key = (Path(root) if root is not None else default_root()).resolve()
     with _cache_lock:
         kb = _cache.get(key)
         if kb is None:
-            kb = _cache[key] = load_knowledge_uncached(key)
+            kb = _cache[key] = load_knowledge_cached(key)
         return kb
 
 

@@ -5,7 +5,8 @@ The steps live in one list, `pipeline.PIPELINE`, each a registered function over
 - `normalize` (normalize.py): HTML to visible text with selectolax, NFC, whitespace; a same-length view for matching.
 - `segment` (segment.py): spaCy blank English tokens and sentences, plus line breaks that end a sentence.
 - `recognize` (recognize.py): knowledge gazetteers and the reader's lexicon through spaCy PhraseMatchers,
-  counts and durations through a spaCy Matcher, registry ids through the knowledge base's `id_pattern`s.
+  counts and durations through token patterns (what a spaCy Matcher would find), registry ids through the
+  knowledge base's `id_pattern`s.
 - `assess` (assess.py): kind, entities, red flags (rules from `knowledge/red_flags.yaml`), stage, checklist,
   layers and matches.
 - `explain` (explain.py): questions to ask and the summary.
@@ -20,19 +21,31 @@ text their matches start with (fastre.py), so reading stays linear in the length
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
-from celldecide.reader.compiled import compiled_for
-from celldecide.reader.document import Document, TrialLookup
-from celldecide.reader.errors import (
-    MAX_CHARS,
-    EmptyTextError,
-    ReaderInputError,
-    TextTooLongError,
-    UndecodableInputError,
-)
-from celldecide.reader.pipeline import PIPELINE, run
-from celldecide.reader.reading import SCHEMA_ID, Reading, reading_from
+# Importing spaCy, numpy and the reader's modules makes a few hundred thousand objects that live as long as
+# the process; the cyclic garbage collector would walk them all several times on the way and find nothing
+# to free. It is paused while they are imported, then everything alive is moved out of its sight
+# (`gc.freeze()`, as `compiled.compiled_for` does after building the matchers) and it is restored as it was.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    from celldecide.reader.compiled import compiled_for
+    from celldecide.reader.document import Document, TrialLookup
+    from celldecide.reader.errors import (
+        MAX_CHARS,
+        EmptyTextError,
+        ReaderInputError,
+        TextTooLongError,
+        UndecodableInputError,
+    )
+    from celldecide.reader.pipeline import PIPELINE, run
+    from celldecide.reader.reading import SCHEMA_ID, Reading, reading_from
+finally:
+    gc.freeze()
+    if _collecting:
+        gc.enable()
 
 
 def decode_input(data: str | bytes) -> str:

@@ -6,28 +6,33 @@ products and makers, plus the reader's lexicon) become two PhraseMatchers: short
 capitals match exactly ("MS", "ALS", "IV"), everything else by lower case. Registry ids come from
 `knowledge.registries` through `celldecide.registry.ids`. The red-flag rules, the reader's cues and
 whole-text patterns and the registries' id patterns share one `GateSet`: one pass over a text finds
-where any of them can match (`Document.find`, `Document.gate_positions`).
+where any of them can match (`Document.find`, `Document.gate_positions`). What compiling derives from the
+reader's own code alone (the phrases' tokens, the patterns' gates) is remembered between processes
+(`celldecide.reader.memo`).
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import spacy
+from spacy.lang.en import English
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.vocab import Vocab
 
 from celldecide.reader.assess import WHOLE_TEXT as ASSESSED_WHOLE_TEXT
 from celldecide.reader.cues import CUES
-from celldecide.reader.fastre import GatedPattern, GateSet
+from celldecide.reader.fastre import NOT_AFTER_ALNUM, GatedPattern, GateSet
 from celldecide.reader.lexicon import COUNTED_PEOPLE, LEXICON, TIME_UNITS
+from celldecide.reader.memo import MEMO
 from celldecide.reader.recognize import WHOLE_TEXT as RECOGNIZED_WHOLE_TEXT
 from celldecide.registry.ids import IdMatcher
 
@@ -83,17 +88,15 @@ def _light_tokenizer(vocab: Vocab) -> Tokenizer:
     )
 
 
-@spacy.registry.tokenizers("celldecide.light_tokenizer.v1")
-def _light_tokenizer_factory() -> Callable[[Language], Tokenizer]:
-    """Make the blank pipeline build the light tokenizer directly (building spaCy's default English
-    tokenizer, with its thousands of special cases, only to replace it takes a good part of a second)."""
-    return lambda pipeline: _light_tokenizer(pipeline.vocab)
-
-
 @lru_cache(maxsize=1)
 def nlp() -> Language:
-    """Return the shared blank English pipeline: the rule tokenizer and the sentencizer."""
-    pipeline = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "celldecide.light_tokenizer.v1"}}})
+    """Return the shared blank English pipeline: the rule tokenizer and the sentencizer.
+
+    English is given the light tokenizer directly: building spaCy's default English tokenizer, with its
+    thousands of special cases, only to replace it takes a good part of a second, and building the pipeline
+    from a config (`spacy.blank`) resolves and validates spaCy's whole default config first.
+    """
+    pipeline = English(create_tokenizer=lambda language: _light_tokenizer(language.vocab))
     pipeline.add_pipe("sentencizer")
     return pipeline
 
@@ -123,7 +126,7 @@ class Compiled:
     version: str
     phrases_exact: PhraseMatcher
     phrases_lower: PhraseMatcher
-    matcher: Matcher
+    matcher: TokenPatterns
     labels: dict[int, tuple[str, str]]
     rules: dict[int, str]  # the rule a gazetteer match cites: its label, "kind:value"
     # Per gazetteer match id: (kind, value, rule, what to do), 0 a mention, 1 a count anchor, 2 a comparator.
@@ -199,45 +202,96 @@ def _gazetteer(knowledge: Any) -> dict[str, set[str]]:
 def _registry_patterns(knowledge: Any) -> tuple[tuple[str, GatedPattern], ...]:
     """Compile each registry's `id_pattern` as `celldecide.registry.ids` does, with a literal gate."""
     return tuple(
-        (registry.id, GatedPattern.compile(rf"(?<![A-Za-z0-9])(?:{registry.id_pattern})(?![A-Za-z0-9])"))
+        (registry.id, GatedPattern.compile(rf"{NOT_AFTER_ALNUM}(?:{registry.id_pattern})(?![A-Za-z0-9])"))
         for registry in knowledge.registries
         if registry.id_pattern
     )
 
 
-def _token_patterns(matcher: Matcher) -> None:
-    """Add the token patterns: counted people ("12 patients", "n = 30") and durations ("18 months")."""
+# Words allowed between a number and the people it counts ("12 elderly patients"), not "one day help patients".
+_NOT_BETWEEN = ("of", "and", "or", "per", "million", "billion", "day", "days", "week", "weeks", "month", "months",
+                "year", "years", "time", "times", "help", "helps", "helped", "could", "may", "will", "in", "for",
+                "to", "the")
+_ONE_PERSON_BEFORE = ("a", "an", "one")
+_ONE_PERSON = ("man", "woman", "boy", "girl", "patient", "father", "mother")
+_N_WORDS = ("n", "n=")
+_PLURAL_UNITS = ("days", "weeks", "months", "years")
+TOKEN_LABELS = ("count:people", "count:one_person", "count:n", "duration")
+# The same words as sets, for `TokenPatterns`.
+_COUNTED, _UNITS, _NOT_BETWEEN_SET = frozenset(COUNTED_PEOPLE), frozenset(TIME_UNITS), frozenset(_NOT_BETWEEN)
+_AGED = ["-", "year", "-", "old"]  # what follows the age in "a 25-year-old woman" (ORTH "-" is its lower case)
+
+
+def token_patterns() -> dict[str, list[list[dict[str, Any]]]]:
+    """Return the token patterns as spaCy `Matcher` patterns: their definition, which `TokenPatterns` follows.
+
+    Counted people ("12 patients", "12 elderly patients", "n = 30"), one described person ("a 25-year-old
+    woman", where the number is an age) and durations ("18 months", "6-month").
+    """
     number = {"LIKE_NUM": True}
-    # Words allowed between a number and the people it counts ("12 elderly patients"), not "one day help patients".
-    between = {"IS_ALPHA": True, "OP": "?", "LOWER": {"NOT_IN": [
-        "of", "and", "or", "per", "million", "billion", "day", "days", "week", "weeks", "month", "months", "year",
-        "years", "time", "times", "help", "helps", "helped", "could", "may", "will", "in", "for", "to", "the"]}}
-    matcher.add("count:people", [[number, between, between, {"LOWER": {"IN": list(COUNTED_PEOPLE)}}]])
-    # "a 25-year-old woman": one person described, the number is an age.
-    matcher.add(
-        "count:one_person",
-        [[{"LOWER": {"IN": ["a", "an", "one"]}}, number, {"ORTH": "-"}, {"LOWER": "year"}, {"ORTH": "-"},
-          {"LOWER": "old"}, {"LOWER": {"IN": ["man", "woman", "boy", "girl", "patient", "father", "mother"]}}]],
-    )
-    matcher.add(
-        "count:n",
-        [[{"LOWER": "n"}, {"ORTH": "="}, number], [{"LOWER": {"IN": ["n", "n="]}}, {"ORTH": "=", "OP": "?"}, number]],
-    )
-    matcher.add(
-        "duration",
-        [
-            [number, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": list(TIME_UNITS)}}],
-            [{"LOWER": {"IN": ["days", "weeks", "months", "years"]}}, number],
-        ],
-    )
+    between = {"IS_ALPHA": True, "OP": "?", "LOWER": {"NOT_IN": list(_NOT_BETWEEN)}}
+    return {
+        "count:people": [[number, between, between, {"LOWER": {"IN": list(COUNTED_PEOPLE)}}]],
+        "count:one_person": [[{"LOWER": {"IN": list(_ONE_PERSON_BEFORE)}}, number, {"ORTH": "-"}, {"LOWER": "year"},
+                              {"ORTH": "-"}, {"LOWER": "old"}, {"LOWER": {"IN": list(_ONE_PERSON)}}]],
+        "count:n": [[{"LOWER": "n"}, {"ORTH": "="}, number],
+                    [{"LOWER": {"IN": list(_N_WORDS)}}, {"ORTH": "=", "OP": "?"}, number]],
+        "duration": [[number, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": list(TIME_UNITS)}}],
+                     [{"LOWER": {"IN": list(_PLURAL_UNITS)}}, number]],
+    }
+
+
+class TokenPatterns:
+    """Find the spans `token_patterns()` describes, exactly as a spaCy `Matcher` holding them finds them.
+
+    Called with a `Doc` or a `Span`, return `(match_id, start, end)` for every matching span (overlapping
+    ones too, each once), offsets relative to what it was given. The Matcher checks its `IN` and `NOT_IN`
+    predicates in Python at every token, which made it the slowest of the recognizers; every one of these
+    patterns holds a number at a fixed place, so they are tried only around the tokens that look like one.
+    """
+
+    def __init__(self, strings: Any) -> None:
+        self.people, self.one_person, self.n, self.duration = (strings.add(label) for label in TOKEN_LABELS)
+
+    def __call__(self, doclike: Any) -> list[tuple[int, int, int]]:
+        tokens = list(doclike)
+        lower = [token.lower_ for token in tokens]
+        count = len(tokens)
+        found: set[tuple[int, int, int]] = set()
+        for k, token in enumerate(tokens):
+            if not token.like_num:
+                continue
+            for gap in range(3):  # count:people, with up to two words between the number and the people
+                last = k + gap + 1
+                if last >= count:
+                    break
+                if lower[last] in _COUNTED:
+                    found.add((self.people, k, last + 1))
+                if gap == 2 or not (tokens[last].is_alpha and lower[last] not in _NOT_BETWEEN_SET):
+                    break
+            if 0 < k and k + 5 < count and lower[k - 1] in _ONE_PERSON_BEFORE and lower[k + 1:k + 5] == _AGED \
+                    and lower[k + 5] in _ONE_PERSON:
+                found.add((self.one_person, k - 1, k + 6))
+            if k >= 1 and lower[k - 1] in _N_WORDS:
+                found.add((self.n, k - 1, k + 1))
+            if k >= 2 and lower[k - 1] == "=" and lower[k - 2] in _N_WORDS:
+                found.add((self.n, k - 2, k + 1))
+            if k + 1 < count and lower[k + 1] in _UNITS:
+                found.add((self.duration, k, k + 2))
+            if k + 2 < count and lower[k + 1] == "-" and lower[k + 2] in _UNITS:
+                found.add((self.duration, k, k + 3))
+            if k >= 1 and lower[k - 1] in _PLURAL_UNITS:
+                found.add((self.duration, k - 1, k + 1))
+        return sorted(found, key=lambda match: (match[1], match[2], match[0]))
 
 
 def _unless_slot(unless: str | None, slot: Callable[[GatedPattern], int]) -> int | None:
-    """Return the gate slot of an `unless` pattern that starts at word boundaries and has literal prefixes."""
+    """Return the gate slot of an `unless` pattern with literal prefixes that start at word boundaries (all of
+    them, or all but a few the gate finds anywhere, such as "?")."""
     if not unless:
         return None
     gated = GatedPattern.compile(unless)
-    return slot(gated) if gated.at_words and gated.prefixes else None
+    return slot(gated) if gated.prefixes and (gated.at_words or gated.split is not None) else None
 
 
 def _gates(knowledge: Any, registry_patterns: tuple[tuple[str, GatedPattern], ...]
@@ -277,6 +331,22 @@ def _gates(knowledge: Any, registry_patterns: tuple[tuple[str, GatedPattern], ..
     return tuple(rules), GateSet(gated), slots
 
 
+def _phrase_keys(pipeline: Language, phrase: str, attr: str) -> tuple[int, ...]:
+    """Return what a PhraseMatcher on `attr` ("ORTH" or "LOWER") keeps of a gazetteer phrase: the ids of
+    that attribute of its tokens, as `pipeline.make_doc` tokenizes it.
+
+    `PhraseMatcher.add` takes these ids in place of a `Doc` (spaCy rebuilds a pickled matcher that way), and
+    tokenizing thousands of phrases for the first time takes a good part of a new process's first reading,
+    so they are remembered (`memo.MEMO`, whose key holds this module's code and the spaCy version).
+    """
+    keys = MEMO.get("phrases", (phrase, attr))
+    if keys is None:
+        doc = pipeline.make_doc(phrase)
+        keys = tuple(token.orth if attr == "ORTH" else token.lower for token in doc)
+        MEMO.put("phrases", (phrase, attr), keys)
+    return keys
+
+
 def compile_knowledge(knowledge: Any) -> Compiled:
     """Build the matchers for one knowledge base (use `compiled_for`, which caches)."""
     pipeline = nlp()
@@ -287,19 +357,19 @@ def compile_knowledge(knowledge: Any) -> Compiled:
         kind, _, value = label.partition(":")
         key = pipeline.vocab.strings.add(label)
         labels[key] = (kind, value)
-        exact_docs = [pipeline.make_doc(p) for p in sorted(phrases) if _is_exact(p)]
-        lower_docs = [pipeline.make_doc(p) for p in sorted(phrases) if not _is_exact(p)]
-        if exact_docs:
-            exact.add(label, exact_docs)
-        if lower_docs:
-            lower.add(label, lower_docs)
+        exact_keys = [_phrase_keys(pipeline, p, "ORTH") for p in sorted(phrases) if _is_exact(p)]
+        lower_keys = [_phrase_keys(pipeline, p, "LOWER") for p in sorted(phrases) if not _is_exact(p)]
+        if exact_keys:
+            exact.add(label, exact_keys)
+        if lower_keys:
+            lower.add(label, lower_keys)
     registry_patterns = _registry_patterns(knowledge)
     flag_rules, gates, slots = _gates(knowledge, registry_patterns)
-    matcher = Matcher(pipeline.vocab)
-    _token_patterns(matcher)
-    for label in ("count:people", "count:one_person", "count:n", "duration"):
+    matcher = TokenPatterns(pipeline.vocab.strings)
+    for label in TOKEN_LABELS:
         kind, _, value = label.partition(":")
         labels[pipeline.vocab.strings[label]] = (kind, value or kind)
+    MEMO.save()
     return Compiled(
         version=knowledge.version,
         phrases_exact=exact,
@@ -328,7 +398,15 @@ _lock = threading.Lock()
 
 
 def compiled_for(knowledge: Any) -> Compiled:
-    """Return the compiled matchers for `knowledge`, building them once per knowledge version."""
+    """Return the compiled matchers for `knowledge`, building them once per knowledge version.
+
+    Building them makes tens of thousands of objects that live as long as the process, none of them
+    garbage: the cyclic garbage collector is paused meanwhile (`collector_paused`), then `gc.freeze()` moves
+    everything alive (the modules, the knowledge base, the matchers) out of its sight, so that its later
+    collections, those at exit included, stop walking them (a new process spends a fifth of its time there
+    otherwise). The price: an object alive at that moment that later becomes part of a reference cycle is
+    freed only with the process, once.
+    """
     key = knowledge.version
     found = _cache.get(key)
     if found is not None:
@@ -338,5 +416,19 @@ def compiled_for(knowledge: Any) -> Compiled:
         if found is None:
             if len(_cache) > 8:  # a long-lived process that reloads knowledge keeps only recent versions
                 _cache.clear()
-            found = _cache[key] = compile_knowledge(knowledge)
+            with collector_paused():
+                found = _cache[key] = compile_knowledge(knowledge)
+            gc.freeze()
         return found
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while long-lived objects are made, then restore it as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

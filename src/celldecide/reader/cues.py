@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import re
 
-NEWS = re.compile(r"\b(?:researchers|scientists|said|says|according to|published (?:in|last|on)|the journal|"
-                   r"\(reuters\)|reuters|newswire|university|the study|the team|a team|announced|press release|"
-                   r"professor|the findings|experts|nasdaq|premarket|shares|investors|the company|reported|"
-                   r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|lead researcher|in a statement|"
-                   r"the (?:[\w.]+ ){0,5}?(?:fda|administration|agency|ema|ministry|commission)\s+(?:has |(?:on|this|last) "
-                   r"\w+\s+)?(?:approved|cleared|granted|authori[sz]ed)(?! ?\?| ?(?:lab|facilit))|(?:january|february|march|"
-                   r"april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.? "
-                   r"\d{1,2}, \d{4})\b")
+_NEWS_WORDS = (r"researchers|scientists|said|says|according to|published (?:in|last|on)|the journal|"
+               r"\(reuters\)|reuters|newswire|university|the study|the team|a team|announced|press release|"
+               r"professor|the findings|experts|nasdaq|premarket|shares|investors|the company|reported|"
+               r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|lead researcher|in a statement")
+# "the US Food and Drug Administration approved": an agency named within a few words after "the", then its decision.
+_AGENCY = r"(?:fda|administration|agency|ema|ministry|commission)"
+_DECISION = (r"\s+(?:has |(?:on|this|last) \w+\s+)?(?:approved|cleared|granted|authori[sz]ed)"
+             r"(?! ?\?| ?(?:lab|facilit))")
+_NEWS_APPROVAL = rf"the (?:[\w.]+ ){{0,5}}?{_AGENCY}{_DECISION}"
+_NEWS_DATE = (r"(?:january|february|march|april|june|july|august|september|october|november|december|"
+              r"jan|feb|aug|sept?|oct|nov|dec)\.? \d{1,2}, \d{4}")
+NEWS = re.compile(rf"\b(?:{_NEWS_WORDS}|{_NEWS_APPROVAL}|{_NEWS_DATE})\b")
+# NEWS tries its approval alternative at every "the", reading up to six words on. That alternative needs an
+# agency starting a word, then a decision: where `AGENCY_DECISION` finds none in a text, no "the" can start
+# one, and NEWS_WITHOUT_APPROVAL, the other alternatives in the same order, finds exactly what NEWS finds.
+AGENCY_DECISION = re.compile(rf"\b{_AGENCY}{_DECISION}")
+NEWS_WITHOUT_APPROVAL = re.compile(rf"\b(?:{_NEWS_WORDS}|{_NEWS_DATE})\b")
 
 OFFER = re.compile(r"\b(?:book|appointment|consultations?|our (?:clinic|patients|treatments?|team|stem cells?|office|"
                     r"program|physicians?|center|centre|institute|doctors|therapy|therapies|facility|protocols?|"
@@ -68,6 +77,8 @@ MANUFACTURING = re.compile(
 CUES: dict[str, re.Pattern[str]] = {
     "offer": OFFER,
     "news": NEWS,
+    "news_without_approval": NEWS_WITHOUT_APPROVAL,
+    "agency_decision": AGENCY_DECISION,
     "research": RESEARCH_NOUNS,
     "second": SECOND_PERSON,
     "seller": FIRST_PERSON_SELLER,

@@ -1,7 +1,8 @@
 """Step `recognize`: find what the text names, each as a `Mention` with its span.
 
 Gazetteers (cell types, conditions, regulators, products, makers and the reader's lexicon) run as spaCy
-PhraseMatchers; counted people and durations as a spaCy Matcher; registry ids through the knowledge
+PhraseMatchers; counted people and durations as token patterns (`compiled.TokenPatterns`, what a spaCy
+Matcher of `compiled.token_patterns()` finds); registry ids through the knowledge
 base's own `id_pattern`s; phases, doses, organisation names and nonproprietary cell-product names as
 small regular expressions below. Overlapping gazetteer matches of the same kind keep the longest, so
 "mesenchymal stem cells" is an MSC and not also an unspecified stem cell.
@@ -12,21 +13,22 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+from functools import partial
 
 from celldecide.reader.document import Document, Mention
 from celldecide.reader.fastre import GatedPattern
 from celldecide.reader.lexicon import NUMBER_WORDS
 from celldecide.reader.pipeline import step
 
-# Kinds whose overlapping matches are resolved to the longest one.
-_EXCLUSIVE = frozenset({"cell_type", "condition", "regulator", "product"})
+# Kinds whose overlapping matches are resolved to the longest one, each within its family (a named product
+# and a cell type compete for the same words).
+_FAMILY = {"cell_type": "cell_type", "product": "cell_type", "condition": "condition", "regulator": "regulator"}
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "1": "1", "2": "2", "3": "3", "4": "4", "0": "0"}
 PHASE = GatedPattern.compile(
     r"\b(early[ -])?phases?[ :]*(iv|i{1,3}|[0-4])[ab]?\b"
     r"(?:\s*(?:/|-|and|or|to|,)\s*(?:phase\s*)?(iv|i{1,3}|[1-4])[ab]?\b)?"
 )
-_TIMES_TEN = re.compile(r"[x×∗*]\s{0,2}10")
 # Bounded repeats keep the longest match short, so these run only in windows around "cells" or "%".
 DOSES = (
     GatedPattern.compile(
@@ -101,11 +103,21 @@ CELL_NAME_START = re.compile(r"[a-z]{3,}$")
 # A product code or brand: "Name®", "ABC-123", "AB-C", "Namecel-T", "CamelCase cells". Every form starts with
 # a capital at the start of a word; written as that capital first (then "not after a word character"), the
 # regex engine skips straight to capitals instead of trying every position.
+#
+# The runs of letters and digits are possessive (`++`): what follows each one can never be a letter or digit
+# of the same run, so giving characters back could not make a match, and the engine no longer tries to. The
+# "-cel" ending is the one place a run must give back: `[a-z]+cel-` becomes the whole run, then a look back
+# at its last four letters.
 PRODUCT_CODE = re.compile(
-    r"[A-Z](?<!\w[A-Z])(?:[A-Za-z]+\s?[®™]|[A-Z]{1,5}[- ]\d{2,4}\b|[A-Z]+-[A-Z]\b|[a-z]+cel-[A-Z]\b|"
-    r"[a-z]+[A-Z][a-z]+\b(?= (?:cells?|therapy|product)))"
+    r"[A-Z](?<!\w[A-Z])(?:[A-Za-z]++\s?[®™]|[A-Z]{1,5}+[- ]\d{2,4}+\b|[A-Z]++-[A-Z]\b|"
+    r"[a-z]++(?<=[a-z]cel)-[A-Z]\b|[a-z]++[A-Z][a-z]++\b(?= (?:cells?|therapy|product)))"
 )
 _NOT_PRODUCT_CODES = re.compile(r"^(?:COVID|SARS|HLA|CD|IL|TNF|VEGF|ICD|ISO|UPDRS|ALSFRS|EQ|SF|VABS|SRS|EDSS|HPV|HIV|NCT|M\d)")
+
+
+# Build a mention from a tuple with `tuple.__new__` itself: the named tuple's constructor is a Python function,
+# and a page makes hundreds of gazetteer mentions.
+_mention = partial(tuple.__new__, Mention)
 
 
 def _gazetteer_mentions(doc: Document) -> tuple[list[Mention], list[int]]:
@@ -120,11 +132,11 @@ def _gazetteer_mentions(doc: Document) -> tuple[list[Mention], list[int]]:
         for match_id, start, end in matcher(tokens):
             kind, value, rule, special = info[match_id]
             if not special:
-                add(Mention(kind, value, starts[start], ends[end - 1], rule))
+                add(_mention((kind, value, starts[start], ends[end - 1], rule)))
             elif special == 1:
                 anchors.append(start)
             elif not (start and tokens[start - 1].text == "-"):  # "graft-versus-host disease" compares nothing
-                add(Mention(kind, value, starts[start], ends[end - 1], rule))
+                add(_mention((kind, value, starts[start], ends[end - 1], rule)))
     return _longest_per_kind(found), anchors
 
 
@@ -134,21 +146,26 @@ def _longest_per_kind(mentions: list[Mention]) -> list[Mention]:
     The kept spans of a family never overlap, so they are kept sorted and one bisection finds the only
     kept span that could overlap a new one: the last one starting before the new one ends.
     """
-    exclusive = sorted(
-        (m for m in mentions if m.kind in _EXCLUSIVE), key=lambda m: (-(m.end - m.start), m.start)
-    )
+    exclusive = [m for m in mentions if m[0] in _FAMILY]
+    exclusive.sort(key=lambda m: (m[2] - m[3], m[2]))  # longest first, then by start
     kept: list[Mention] = []
     occupied: dict[str, tuple[list[int], list[int]]] = {}
+    bisect_left = bisect.bisect_left
     for mention in exclusive:
-        family = "cell_type" if mention.kind in ("cell_type", "product") else mention.kind
-        taken_starts, taken_ends = occupied.setdefault(family, ([], []))
-        at = bisect.bisect_left(taken_starts, mention.end)
-        if at and taken_ends[at - 1] > mention.start:
+        kind, _value, start, end, _rule = mention
+        family = _FAMILY[kind]
+        taken = occupied.get(family)
+        if taken is None:
+            taken = occupied[family] = ([], [])
+        taken_starts, taken_ends = taken
+        at = bisect_left(taken_starts, end)
+        if at and taken_ends[at - 1] > start:
             continue
-        taken_starts.insert(at, mention.start)
-        taken_ends.insert(at, mention.end)
+        taken_starts.insert(at, start)
+        taken_ends.insert(at, end)
         kept.append(mention)
-    return kept + [m for m in mentions if m.kind not in _EXCLUSIVE]
+    kept.extend(m for m in mentions if m[0] not in _FAMILY)
+    return kept
 
 
 def _number(text: str) -> int | None:
@@ -284,8 +301,9 @@ def _regex_mentions(doc: Document) -> list[Mention]:
     for match in doc.find("phase"):
         for value in _phase_value(match.group(2).lower(), match.group(3) and match.group(3).lower(), bool(match.group(1))):
             found.append(Mention("phase", value, match.start(), match.end(), rule="phase"))
-    scientific = "10" in view and _TIMES_TEN.search(view) is not None
-    for dose in ("dose", "dose_scientific") if scientific else ("dose",):
+    # A dose in scientific notation holds "10"; both patterns start with a number, so the gate tries them
+    # only where a word starts with a digit.
+    for dose in ("dose", "dose_scientific") if "10" in view else ("dose",):
         for match in doc.find(dose):
             found.append(Mention("dose", match.group(0), match.start(), match.end(), rule="dose"))
     for match in doc.find("percent"):
