@@ -130,6 +130,17 @@ def _item(op, av) -> tuple[set[str] | None, bool]:
     return None, False
 
 
+def _parse(pattern: str, parsed=None):
+    """Return `parsed` when the caller already parsed the pattern, else its parse (case-insensitive); None when
+    the pattern does not compile."""
+    if parsed is not None:
+        return parsed
+    try:
+        return _sre.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+
+
 def literal_prefixes(pattern: str, parsed=None) -> tuple[str, ...] | None:
     """Return lower-case literal prefixes one of which starts every match, or None if there are none.
 
@@ -138,11 +149,9 @@ def literal_prefixes(pattern: str, parsed=None) -> tuple[str, ...] | None:
     >>> literal_prefixes(r"\\d+ patients") is None
     True
     """
+    parsed = _parse(pattern, parsed)
     if parsed is None:
-        try:
-            parsed = _sre.parse(pattern, re.IGNORECASE)
-        except re.error:
-            return None
+        return None
     return _usable(_sequence(list(parsed))[0])
 
 
@@ -256,11 +265,9 @@ def required_literals(pattern: str, parsed=None) -> tuple[str, ...] | None:
     >>> required_literals(r"\d{1,4} ?[x*] ?10\^?\d")
     ('10',)
     """
+    parsed = _parse(pattern, parsed)
     if parsed is None:
-        try:
-            parsed = _sre.parse(pattern, re.IGNORECASE)
-        except re.error:
-            return None
+        return None
     found = _required(parsed)
     return found[0] if found else None
 
@@ -311,11 +318,9 @@ def digit_gate(pattern: str, parsed=None) -> tuple[str, ...] | None:
     >>> digit_gate(r"\\b\\d+ ?%"), digit_gate(r"\\d+ ?%"), digit_gate(r"\\b(?:\\d+|\\w+) ?%")
     ((), None, None)
     """
+    parsed = _parse(pattern, parsed)
     if parsed is None:
-        try:
-            parsed = _sre.parse(pattern, re.IGNORECASE)
-        except re.error:
-            return None
+        return None
     items = list(parsed)
     if not items or items[0] != (_c.AT, _c.AT_BOUNDARY):
         return None
