@@ -358,7 +358,7 @@ def test_it_reads_a_file_decoded_whole_exactly_as_record_by_record(
     import celldecide.registry.parsers as parsers
 
     whole = list(parse_path(fixtures_dir / fixture, ids=ids))
-    monkeypatch.setattr(parsers, "_fast_document", lambda data: None)
+    monkeypatch.setattr(parsers, "_fast_document", lambda data, fmt: None)
     assert list(parse_path(fixtures_dir / fixture, ids=ids)) == whole and whole
 
 
