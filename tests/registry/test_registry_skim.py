@@ -44,6 +44,9 @@ def test_it_skips_what_no_builder_reads(shared_data: Path) -> None:
     assert set(study) <= {"protocolSection", "hasResults"}
     assert "eligibilityModule" not in study["protocolSection"]
     assert set(study["protocolSection"]["descriptionModule"]) <= {"briefSummary"}
+    locations = [place for s in skim.decode(path.read_bytes(), detect_format(path))
+                 for place in s["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])]
+    assert locations and all(set(place) <= {"facility", "city", "state", "country"} for place in locations)
 
 
 def _study(nct: str = "NCT06325566", **protocol: object) -> dict:
@@ -103,5 +106,5 @@ def test_an_integer_beyond_64_bits_stays_an_integer_as_pythons_decoder_reads_it(
 def test_formats_it_does_not_know_are_left_to_the_full_decoder() -> None:
     assert skim.decode(b"[]", "ictrp_csv") is None
     assert skim.decode(b"[]", "ctgov_v2_array") == []
-    assert skim.decode(b'{"studies": null}', "ctgov_v2_page") == {}
-    assert skim.decode(b'{"FullStudiesResponse": {"NStudiesFound": 0}}', "ctgov_v1_json") == {}
+    assert skim.decode(b'{"studies": null, "totalCount": 0}', "ctgov_v2_page") == {"studies": None}
+    assert skim.decode(b'{"FullStudiesResponse": {"NStudiesFound": 0}}', "ctgov_v1_json") == {"FullStudiesResponse": {}}

@@ -21,139 +21,144 @@ integer beyond 64 bits in a part that is read stays an integer where orjson woul
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import msgspec
 
-# --- API v2 (camelCase) ---------------------------------------------------------------------------------
+
+def _object(type_name: str, /, **fields: Any) -> Any:
+    """Return the type of a JSON object keeping only these keys (each may be absent or null).
+
+    msgspec decodes a TypedDict into a plain dict of the keys it declares and steps over any other.
+    A field given as True is kept as whatever JSON it holds, for the builder to check.
+    """
+    declared = {key: (Any if kind is True else kind) for key, kind in fields.items()}
+    return TypedDict(type_name, declared, total=False) | None  # type: ignore[operator]
 
 
-class _V2Description(msgspec.Struct):
-    briefSummary: Any = None
+def _list(item: Any) -> Any:
+    return list[item] | None
 
 
-class _V2Arms(msgspec.Struct):
-    interventions: Any = None
+# --- API v2 (camelCase): what `ctgov_v2._build` reads ------------------------------------------------------
 
+_V2_DATE = _object("V2Date", date=True)
+_V2_STUDY = _object(
+    "V2Study",
+    protocolSection=_object(
+        "V2Protocol",
+        identificationModule=_object(
+            "V2Identification", nctId=True, briefTitle=True, officialTitle=True,
+            orgStudyIdInfo=_object("V2OrgStudyId", id=True), secondaryIdInfos=_list(_object("V2SecondaryId", id=True)),
+        ),
+        statusModule=_object(
+            "V2Status", overallStatus=True, startDateStruct=_V2_DATE, primaryCompletionDateStruct=_V2_DATE,
+            completionDateStruct=_V2_DATE, lastUpdatePostDateStruct=_V2_DATE,
+        ),
+        sponsorCollaboratorsModule=_object(
+            "V2Sponsors", leadSponsor=_object("V2Lead", **{"name": True, "class": True}),
+            collaborators=_list(_object("V2Collaborator", name=True)),
+        ),
+        descriptionModule=_object("V2Description", briefSummary=True),
+        conditionsModule=_object("V2Conditions", conditions=True, keywords=True),
+        designModule=_object(
+            "V2Design", studyType=True, phases=True, enrollmentInfo=_object("V2Enrollment", count=True, type=True),
+            designInfo=_object(
+                "V2DesignInfo", allocation=True, interventionModel=True,
+                maskingInfo=_object("V2Masking", masking=True),
+            ),
+        ),
+        armsInterventionsModule=_object(
+            "V2Arms",
+            interventions=_list(
+                _object("V2Intervention", type=True, name=True, description=True, otherNames=True)
+            ),
+        ),
+        outcomesModule=_object(
+            "V2Outcomes", primaryOutcomes=_list(_object("V2Outcome", measure=True, timeFrame=True))
+        ),
+        contactsLocationsModule=_object(
+            "V2Contacts",
+            locations=_list(_object("V2Location", facility=True, city=True, state=True, country=True)),
+        ),
+    ),
+    hasResults=True,
+)  # fmt: skip
 
-class _V2Outcomes(msgspec.Struct):
-    primaryOutcomes: Any = None
+# --- the retired v1 API (PascalCase): what `ctgov_v1._build` reads -----------------------------------------
 
-
-class _V2Contacts(msgspec.Struct):
-    locations: Any = None
-
-
-class _V2Protocol(msgspec.Struct):
-    identificationModule: Any = None
-    statusModule: Any = None
-    sponsorCollaboratorsModule: Any = None
-    descriptionModule: _V2Description | None = None
-    conditionsModule: Any = None
-    designModule: Any = None
-    armsInterventionsModule: _V2Arms | None = None
-    outcomesModule: _V2Outcomes | None = None
-    contactsLocationsModule: _V2Contacts | None = None
-
-
-class _V2Study(msgspec.Struct):
-    protocolSection: _V2Protocol | None = None
-    hasResults: Any = None
-
-
-class _V2Page(msgspec.Struct):
-    studies: list[_V2Study] | None = None
-
-
-# --- the retired v1 API (PascalCase) ---------------------------------------------------------------------
-
-
-class _V1Description(msgspec.Struct):
-    BriefSummary: Any = None
-
-
-class _V1Arms(msgspec.Struct):
-    InterventionList: Any = None
-
-
-class _V1Outcomes(msgspec.Struct):
-    PrimaryOutcomeList: Any = None
-
-
-class _V1Contacts(msgspec.Struct):
-    LocationList: Any = None
-
-
-class _V1Protocol(msgspec.Struct):
-    IdentificationModule: Any = None
-    StatusModule: Any = None
-    SponsorCollaboratorsModule: Any = None
-    DescriptionModule: _V1Description | None = None
-    ConditionsModule: Any = None
-    DesignModule: Any = None
-    ArmsInterventionsModule: _V1Arms | None = None
-    OutcomesModule: _V1Outcomes | None = None
-    ContactsLocationsModule: _V1Contacts | None = None
-
-
-class _V1Study(msgspec.Struct):
-    ProtocolSection: _V1Protocol | None = None
-    # Only whether it is an object is read (`has_results`); its values stay undecoded.
-    ResultsSection: dict[str, msgspec.Raw] | None = None
-
-
-class _V1Entry(msgspec.Struct):
-    Study: _V1Study | None = None
-
-
-class _V1Response(msgspec.Struct):
-    FullStudies: list[_V1Entry] | None = None
-
-
-class _V1Document(msgspec.Struct):
-    FullStudiesResponse: _V1Response | None = None
-
-
-def _plain(struct: msgspec.Struct | None) -> dict[str, Any] | None:
-    """Return a struct's fields that hold a value as a dict (a missing part and a null one read alike)."""
-    if struct is None:
-        return None
-    return {name: value for name in struct.__struct_fields__ if (value := getattr(struct, name)) is not None}
-
-
-def _v2_study(study: _V2Study) -> dict[str, Any]:
-    protocol = study.protocolSection
-    document: dict[str, Any] = {} if study.hasResults is None else {"hasResults": study.hasResults}
-    if protocol is not None:
-        section = _plain(protocol)
-        for name in ("descriptionModule", "armsInterventionsModule", "outcomesModule", "contactsLocationsModule"):
-            if name in section:
-                section[name] = _plain(section[name])
-        document["protocolSection"] = section
-    return document
-
-
-def _v1_entry(entry: _V1Entry) -> dict[str, Any]:
-    study = entry.Study
-    if study is None:
-        return {}
-    plain: dict[str, Any] = {}
-    if study.ProtocolSection is not None:
-        section = _plain(study.ProtocolSection)
-        for name in ("DescriptionModule", "ArmsInterventionsModule", "OutcomesModule", "ContactsLocationsModule"):
-            if name in section:
-                section[name] = _plain(section[name])
-        plain["ProtocolSection"] = section
-    if study.ResultsSection is not None:
-        plain["ResultsSection"] = {}  # present and an object: all `has_results` asks
-    return {"Study": plain}
-
+_V1_STUDY = _object(
+    "V1Study",
+    ProtocolSection=_object(
+        "V1Protocol",
+        IdentificationModule=_object(
+            "V1Identification", NCTId=True, BriefTitle=True, OfficialTitle=True,
+            OrgStudyIdInfo=_object("V1OrgStudyId", OrgStudyId=True),
+            SecondaryIdInfoList=_object(
+                "V1SecondaryIds", SecondaryIdInfo=_list(_object("V1SecondaryId", SecondaryId=True))
+            ),
+        ),
+        StatusModule=_object(
+            "V1Status", OverallStatus=True,
+            StartDateStruct=_object("V1Start", StartDate=True),
+            PrimaryCompletionDateStruct=_object("V1PrimaryCompletion", PrimaryCompletionDate=True),
+            CompletionDateStruct=_object("V1Completion", CompletionDate=True),
+            LastUpdatePostDateStruct=_object("V1LastUpdate", LastUpdatePostDate=True),
+        ),
+        SponsorCollaboratorsModule=_object(
+            "V1Sponsors", LeadSponsor=_object("V1Lead", LeadSponsorName=True, LeadSponsorClass=True),
+            CollaboratorList=_object(
+                "V1Collaborators", Collaborator=_list(_object("V1Collaborator", CollaboratorName=True))
+            ),
+        ),
+        DescriptionModule=_object("V1Description", BriefSummary=True),
+        ConditionsModule=_object("V1Conditions", ConditionList=True, KeywordList=True),
+        DesignModule=_object(
+            "V1Design", StudyType=True, PhaseList=True,
+            EnrollmentInfo=_object("V1Enrollment", EnrollmentCount=True, EnrollmentType=True),
+            DesignInfo=_object(
+                "V1DesignInfo", DesignAllocation=True, DesignInterventionModel=True,
+                DesignMaskingInfo=_object("V1Masking", DesignMasking=True),
+            ),
+        ),
+        ArmsInterventionsModule=_object(
+            "V1Arms",
+            InterventionList=_object(
+                "V1Interventions",
+                Intervention=_list(_object(
+                    "V1Intervention", InterventionType=True, InterventionName=True,
+                    InterventionDescription=True, InterventionOtherNameList=True,
+                )),
+            ),
+        ),
+        OutcomesModule=_object(
+            "V1Outcomes",
+            PrimaryOutcomeList=_object(
+                "V1PrimaryOutcomes",
+                PrimaryOutcome=_list(_object("V1Outcome", PrimaryOutcomeMeasure=True, PrimaryOutcomeTimeFrame=True)),
+            ),
+        ),
+        ContactsLocationsModule=_object(
+            "V1Contacts",
+            LocationList=_object(
+                "V1Locations",
+                Location=_list(_object(
+                    "V1Location", LocationFacility=True, LocationCity=True, LocationState=True, LocationCountry=True
+                )),
+            ),
+        ),
+    ),
+    # Only whether it is an object is read (`has_results`): an object of no declared keys skips all of it.
+    ResultsSection=_object("V1Results"),
+)  # fmt: skip
 
 _DECODERS = {
-    "ctgov_v2_array": msgspec.json.Decoder(list[_V2Study]),
-    "ctgov_v2_page": msgspec.json.Decoder(_V2Page),
-    "ctgov_v2_study": msgspec.json.Decoder(_V2Study),
-    "ctgov_v1_json": msgspec.json.Decoder(_V1Document),
+    "ctgov_v2_array": msgspec.json.Decoder(list[_V2_STUDY]),
+    "ctgov_v2_page": msgspec.json.Decoder(_object("V2Page", studies=_list(_V2_STUDY))),
+    "ctgov_v2_study": msgspec.json.Decoder(_V2_STUDY),
+    "ctgov_v1_json": msgspec.json.Decoder(
+        _object("V1Document", FullStudiesResponse=_object("V1Response", FullStudies=_list(_object("V1Entry", Study=_V1_STUDY))))
+    ),
 }
 
 
@@ -161,22 +166,12 @@ def decode(data: bytes, fmt: str) -> Any:
     """Decode a JSON registry file of format `fmt` into the parts the builders read, or None if it cannot be.
 
     The result has the shape of the full document (a list of studies, a page, a study, a v1 response)
-    with only those parts in it.
+    with only those parts in it, as plain dicts and lists.
     """
     decoder = _DECODERS.get(fmt)
     if decoder is None:
         return None
     try:
-        decoded = decoder.decode(data)
+        return decoder.decode(data)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError, ValueError):
         return None
-    if fmt == "ctgov_v2_array":
-        return [_v2_study(study) for study in decoded]
-    if fmt == "ctgov_v2_page":
-        return {} if decoded.studies is None else {"studies": [_v2_study(study) for study in decoded.studies]}
-    if fmt == "ctgov_v2_study":
-        return _v2_study(decoded)
-    response = decoded.FullStudiesResponse
-    if response is None or response.FullStudies is None:
-        return {}
-    return {"FullStudiesResponse": {"FullStudies": [_v1_entry(entry) for entry in response.FullStudies]}}
