@@ -57,3 +57,20 @@ def test_it_refuses_an_unknown_database_scheme(monkeypatch, tmp_path):
     monkeypatch.setenv("X_DB", "mysql://root@localhost/db")
     with pytest.raises(ImproperlyConfigured, match="must start with sqlite:// or postgresql://"):
         env.env_database("X_DB", default_sqlite=tmp_path / "db.sqlite3")
+
+
+def test_a_new_sqlite_file_gets_16_kib_pages_in_wal_mode_and_an_old_one_keeps_its_own(monkeypatch, tmp_path):
+    import sqlite3
+
+    monkeypatch.delenv("X_DB", raising=False)
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as made_before:
+        made_before.execute("PRAGMA page_size=4096")
+        made_before.execute("CREATE TABLE t (x)")
+    for path, expected in ((tmp_path / "new.sqlite3", 16384), (old, 4096)):
+        options = env.env_database("X_DB", default_sqlite=path)["OPTIONS"]
+        with sqlite3.connect(path) as connection:
+            connection.executescript(options["init_command"])
+            connection.execute("CREATE TABLE IF NOT EXISTS t (x)")
+            assert connection.execute("PRAGMA page_size").fetchone()[0] == expected
+            assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -75,6 +75,12 @@ def env_database(name: str, *, default_sqlite: Path) -> dict:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
     if config["ENGINE"].endswith("sqlite3"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        # page_size counts only when the file is created (it is fixed once written, WAL mode included): a trial
+        # row (its record as JSON) and the full-text index's segments fill 16 KiB pages with fewer overflow
+        # pages than 4 KiB ones, which makes an import about a tenth faster (bench/bench_import.py).
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+        }
         config["CONN_MAX_AGE"] = 0
     return config
