@@ -366,6 +366,12 @@ def partial_date(value: str | None) -> PartialDate | None:
     text = clean_text(value)
     if text is None:
         return None
+    return _read_date(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_date(text: str) -> PartialDate:
+    """`partial_date` of a cleaned text, remembered: an import meets the same few thousand dates again and again."""
     if _ISO_DATE.match(text):
         return PartialDate.from_iso(text)
     # Only the formats that open with a month's name can read a text that opens with a letter, and only they.
