@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from celldecide.web.trials.models import Trial, TrialSearchState
 from celldecide.web.trials import selectors
@@ -176,3 +177,14 @@ def test_it_counts_again_after_the_state_row_is_flushed(exported):
     Trial.objects.order_by("id").first().delete()
     assert TrialSearchState.objects.filter(pk=1).exists()
     assert trial_search().total == Trial.objects.count()
+
+
+def test_the_search_vector_stays_in_the_row_on_postgresql():
+    # ts_rank reads the vector of each match: in line it comes with the row, out of line it is a TOAST fetch.
+    if connection.vendor != "postgresql":
+        pytest.skip("column storage is PostgreSQL's; SQLite's FTS5 table has none")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'trials_trial'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
