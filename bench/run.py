@@ -96,6 +96,24 @@ def machine() -> dict[str, object]:
     }
 
 
+def speed_probe() -> float:
+    """Return the median time (ms) of one fixed, memory-heavy task: decoding (and freeing) 5 MB of JSON.
+
+    Measured at the start and at the end of a run, it shows how fast the host was then: on a shared host
+    the same task has taken from 1x to 2x its usual time, and so do the benchmarks that allocate much
+    (import, search), while their ratios to same-run baselines move far less.
+    """
+    document = json.dumps([{"id": i, "title": f"trial {i} of mesenchymal cells " * 4, "phases": ["2", "3"],
+                            "sites": [{"city": "Lyon", "country": "France"}] * 3} for i in range(16_000)])  # fmt: skip
+    timings = []
+    for _ in range(7):
+        started = time.perf_counter()
+        decoded = json.loads(document)
+        del decoded
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(sorted(timings)[3], 1)
+
+
 def run_benchmarks(names: list[str]) -> list[str]:
     """Run the named benchmarks in turn; return the names of those that failed."""
     failed = []
@@ -128,7 +146,8 @@ def summary(results: dict) -> tuple[str, bool]:
     if info:
         lines.append(f"machine: {info.get('cpu_model')}, {info.get('cores')} cores, {info.get('ram_gb')} GB, "
                      f"Python {info.get('python')}, {info.get('date')}, "
-                     f"load {info.get('loadavg_1m_at_start')}")  # fmt: skip
+                     f"load {info.get('loadavg_1m_at_start')}, reference task {info.get('probe_ms_at_start', '-')} / "
+                     f"{info.get('probe_ms_at_end', '-')} ms")  # fmt: skip
     return "\n".join(lines), all_met
 
 
@@ -153,6 +172,10 @@ def readme_section(results: dict) -> str:
         lines += ["", f"Measured on {info.get('cpu_model')}, {info.get('cores')} cores, {info.get('ram_gb')} GB, "
                       f"Python {info.get('python')}, {info.get('system')}, on {info.get('date')} "
                       f"(1-minute load {info.get('loadavg_1m_at_start')} at the start)."]  # fmt: skip
+        if "probe_ms_at_start" in info:
+            lines[-1] += (f" A fixed reference task (decoding 5 MB of JSON, `bench/run.py`) took "
+                          f"{info['probe_ms_at_start']:g} ms at the start and {info.get('probe_ms_at_end', 0):g} ms "
+                          "at the end: the host was slower when it took longer.")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -179,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
         info = machine()
+        info["probe_ms_at_start"] = speed_probe()
         failed = run_benchmarks(names)
+        info["probe_ms_at_end"] = speed_probe()
         current = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
         current["machine"] = info
         RESULTS.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -52,3 +52,13 @@ def test_write_readme_replaces_only_the_section_between_the_markers(tmp_path):
     bare = tmp_path / "BARE.md"
     bare.write_text("# No markers\n", encoding="utf-8")
     assert runner.write_readme({}, bare) is False and bare.read_text(encoding="utf-8") == "# No markers\n"
+
+
+def test_the_section_says_how_fast_the_host_was_when_the_run_measured_it():
+    runner = _runner()
+    machine = {"cpu_model": "cpu", "cores": 2, "ram_gb": 1, "python": "3.11", "system": "Linux", "date": "d",
+               "loadavg_1m_at_start": 0.5, "probe_ms_at_start": 48.5, "probe_ms_at_end": 91.0}  # fmt: skip
+    section = runner.readme_section({"machine": machine})
+    assert "took 48.5 ms at the start and 91 ms at the end" in section
+    assert "reference task 48.5 / 91.0 ms" in runner.summary({"machine": machine})[0]
+    assert 0 < runner.speed_probe() < 10_000
