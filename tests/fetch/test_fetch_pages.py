@@ -205,6 +205,12 @@ def test_it_refuses_an_announced_length_over_the_cap_without_reading() -> None:
     assert produced == []
 
 
+def test_it_reads_on_when_the_announced_length_is_not_a_number() -> None:
+    headers = {**HTML, "content-length": b"\xb2"}  # "²" in Latin-1, which str.isdigit() takes
+    world = public_world(sites={"public.example/": Reply(headers=headers, body=CLAIM)})
+    assert _fetch(world, "http://public.example/").text == CLAIM.decode()
+
+
 def test_it_unpacks_a_gzip_page_the_server_compressed_anyway() -> None:
     headers = {**HTML, "content-encoding": "gzip"}
     world = public_world(sites={"public.example/": Reply(headers=headers, body=gzip.compress(CLAIM))})

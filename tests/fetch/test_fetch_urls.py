@@ -81,6 +81,8 @@ REFUSED_SYNTAX = [
     ("//clinic.example.org/", BadUrl),
     ("http://clinic.example.org:0/", BadUrl),
     ("http://clinic.example.org:http/", BadUrl),
+    ("http://clinic.example.org:\u00b2/", BadUrl),  # a superscript two: str.isdigit() takes it, int() does not
+    ("http://clinic.example.org:\u0668\u0660/", BadUrl),  # Arabic-Indic "80": ports are ASCII digits
     ("http://[::1]x/", BadUrl),
     ("http://[not-v6]/", BadUrl),
     ("http://a:b:c/", BadUrl),

@@ -101,6 +101,7 @@ def test_it_stops_when_the_server_repeats_a_token(fixtures_dir: Path) -> None:
         ([httpx.Response(429), httpx.Response(500), httpx.Response(504)], [1.0, 2.0, 4.0]),
         ([httpx.ConnectError("connection refused")], [1.0]),
         ([httpx.Response(429, headers={"Retry-After": "3600"})], [60.0]),
+        ([httpx.Response(429, headers={"Retry-After": b"\xb2"})], [1.0]),  # "²", unreadable: the backoff instead
     ],
 )
 def test_it_retries_429_5xx_and_transport_errors_with_backoff(

@@ -224,7 +224,7 @@ def _read_page(
     encoding = response.headers.get("content-encoding")
     check_content_encoding(encoding)
     length = response.headers.get("content-length", "").strip()
-    if length.isdigit() and int(length) > max_bytes:
+    if length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise TooLarge(f"the site announced {length} bytes")
     already_decoded = response.is_stream_consumed
     raw = _read_capped(response, max_bytes=max_bytes, deadline=deadline)

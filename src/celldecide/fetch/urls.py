@@ -179,7 +179,7 @@ def _split_authority(authority: str) -> tuple[str, str]:
 def _parse_port(text: str, scheme: str) -> int:
     if text == "":
         return ALLOWED_SCHEMES[scheme]
-    if not text.isdigit() or not 0 < int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 65535:  # "٣" and "²" are not ports
         raise BadUrl(f"{text!r} is not a valid port")
     return int(text)
 

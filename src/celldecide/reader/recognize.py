@@ -171,7 +171,7 @@ def _longest_per_kind(mentions: list[Mention]) -> list[Mention]:
 def _number(text: str) -> int | None:
     """Return the integer a number token spells ("1,000", "thirty", "12"), or None."""
     cleaned = text.replace(",", "").strip().lower()
-    if cleaned.isdigit():
+    if cleaned.isdecimal():  # not isdigit(): "²" and "①" are digits that int() refuses
         return int(cleaned)
     return NUMBER_WORDS.get(cleaned)
 

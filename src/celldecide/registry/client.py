@@ -175,7 +175,7 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²", which isdigit() takes and float() refuses
         return float(text)
     try:
         when = parsedate_to_datetime(text)
