@@ -3,7 +3,8 @@
 The files are every JSON file of the shared registry data (API v2 exports, single studies and search pages,
 and the v1 pages of MSC trials). Each run imports them into an empty SQLite database (parse, classify,
 hash, upsert, facets, FTS index), its write-ahead log emptied first, as after `migrate`; the baseline
-decodes the same bytes with `json.loads`, in the same process. The figures go into `bench/results.json` (merged with the keys other benchmarks wrote):
+decodes the same bytes with `json.loads`, in the same process. The figures go into `bench/results.json`
+(merged with the keys other benchmarks wrote):
 
     import.records_per_s, import.ratio_to_json_loads (import time / json.loads time), import.records
 
