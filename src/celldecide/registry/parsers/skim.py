@@ -13,8 +13,8 @@ the same reason as before. `tests/registry/test_registry_skim.py` checks that ev
 the same records either way, which is what keeps these schemas in step with `ctgov_v2._build` and
 `ctgov_v1._build`: a field a builder starts to read must be added here too.
 
-Two differences from a full decode remain, both in what is not read: bytes that are not UTF-8 inside
-a part that is skipped do not refuse the file (inside a part that is read they still do), and an
+Two differences from a full decode remain. Bytes that are not UTF-8 inside
+a part that is skipped do not refuse the file (inside a part that is read they still do). An
 integer beyond 64 bits in a part that is read stays an integer where orjson would make it a float
 (so such a count is rejected as a value that cannot be stored, not as a number of the wrong type).
 """
@@ -157,7 +157,10 @@ _DECODERS = {
     "ctgov_v2_page": msgspec.json.Decoder(_object("V2Page", studies=_list(_V2_STUDY))),
     "ctgov_v2_study": msgspec.json.Decoder(_V2_STUDY),
     "ctgov_v1_json": msgspec.json.Decoder(
-        _object("V1Document", FullStudiesResponse=_object("V1Response", FullStudies=_list(_object("V1Entry", Study=_V1_STUDY))))
+        _object(
+            "V1Document",
+            FullStudiesResponse=_object("V1Response", FullStudies=_list(_object("V1Entry", Study=_V1_STUDY))),
+        )
     ),
 }
 
