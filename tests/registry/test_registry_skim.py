@@ -27,12 +27,13 @@ def test_every_real_json_file_gives_the_same_records_skimmed_as_decoded_in_full(
 ) -> None:
     # This is what keeps skim's schemas in step with the builders: a field a builder reads that skim
     # drops makes a record differ here.
-    files = _json_files(shared_data, fixtures_dir)
-    skimmed = {f: list(parse_bytes(f.read_bytes(), ids=ids, source=str(f))) for f in files}
-    skimmed_formats = {detect_format(f.read_bytes()) for f in files if skim.decode(f.read_bytes(), detect_format(f))}
+    contents = {f: f.read_bytes() for f in _json_files(shared_data, fixtures_dir)}
+    skimmed = {f: list(parse_bytes(data, ids=ids, source=str(f))) for f, data in contents.items()}
+    formats = {f: detect_format(data) for f, data in contents.items()}
+    skimmed_formats = {formats[f] for f, data in contents.items() if skim.decode(data, formats[f])}
     _without_skim(monkeypatch)
-    for file in files:
-        assert list(parse_bytes(file.read_bytes(), ids=ids, source=str(file))) == skimmed[file], file
+    for file, data in contents.items():
+        assert list(parse_bytes(data, ids=ids, source=str(file))) == skimmed[file], file
     records = [r for results in skimmed.values() for r in results if isinstance(r, TrialRecord)]
     assert len(records) > 450 and any(r.facilities for r in records) and any(r.primary_outcomes for r in records)
     assert skimmed_formats == {"ctgov_v2_array", "ctgov_v2_page", "ctgov_v2_study", "ctgov_v1_json"}
